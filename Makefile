@@ -1,0 +1,33 @@
+# The project's commands. `make test` works on a fresh Debian 12 machine: it installs what is
+# missing, configures, builds and runs the whole test suite.
+PRESET ?= $(if $(CI),ci,release)
+JOBS ?= $(shell nproc)
+
+.PHONY: all build test deps bench golden clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS)
+
+# ember and LibTorch side by side (see bench/README.md).
+bench:
+	scripts/install-deps --bench
+	cmake --preset bench
+	cmake --build --preset bench -j $(JOBS)
+	build/bench/bench/ember_bench_core
+
+# Regenerates tests/golden/*.json from a real PyTorch (development only).
+golden:
+	scripts/install-deps --golden
+	for s in tools/golden/*.py; do /usr/bin/python3 $$s || exit 1; done
+
+clean:
+	rm -rf build

@@ -1,0 +1,67 @@
+// TensorImpl: what a Tensor handle points at: storage + sizes + strides + offset + dtype,
+// and the autograd metadata (null until a tensor requires grad).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "ember/core/dtype.h"
+#include "ember/core/int_array.h"
+#include "ember/core/intrusive_ptr.h"
+#include "ember/core/small_vector.h"
+#include "ember/core/storage.h"
+
+namespace ember {
+
+struct AutogradMeta;  // defined by the autograd layer
+
+class TensorImpl final : public RefCounted {
+public:
+    TensorImpl(Storage storage, DType dtype, IntArrayRef sizes, IntArrayRef strides,
+               int64_t storage_offset);
+    ~TensorImpl() override;
+
+    const Storage& storage() const { return storage_; }
+    DType dtype() const { return dtype_; }
+    Device device() const { return storage_->device(); }
+    IntArrayRef sizes() const { return sizes_; }
+    IntArrayRef strides() const { return strides_; }
+    int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+    int64_t storage_offset() const { return storage_offset_; }
+    int64_t numel() const { return numel_; }
+    bool is_contiguous() const { return is_contiguous_; }
+    // Address of element 0 (storage data + offset).
+    char* data() const {
+        return static_cast<char*>(storage_->data()) + storage_offset_ * element_size(dtype_);
+    }
+
+    // Changes the geometry in place (used by views being built and by out= resizing).
+    void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
+
+    AutogradMeta* autograd_meta() const { return autograd_meta_.get(); }
+    AutogradMeta& ensure_autograd_meta();
+
+    // The tensor whose storage this view shares, if this tensor is a view (PyTorch's `_base`).
+    const intrusive_ptr<TensorImpl>& view_base() const { return view_base_; }
+    void set_view_base(intrusive_ptr<TensorImpl> base) { view_base_ = std::move(base); }
+
+private:
+    void refresh();  // recomputes numel_ and is_contiguous_
+
+    Storage storage_;
+    DimVector sizes_;
+    DimVector strides_;
+    int64_t storage_offset_;
+    int64_t numel_ = 1;
+    DType dtype_;
+    bool is_contiguous_ = true;
+    intrusive_ptr<TensorImpl> view_base_;
+    std::unique_ptr<AutogradMeta, void (*)(AutogradMeta*)> autograd_meta_;
+};
+
+// Row-major strides for sizes (a size-0 dim counts as 1, as in PyTorch).
+DimVector contiguous_strides(IntArrayRef sizes);
+// PyTorch's is_contiguous rule: size-1 dims are ignored, numel 0 or 1 is always contiguous.
+bool compute_contiguous(IntArrayRef sizes, IntArrayRef strides);
+
+}  // namespace ember

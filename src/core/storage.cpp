@@ -1,0 +1,44 @@
+// Storage allocation and release.
+#include "ember/core/storage.h"
+
+#include <cstdlib>
+#include <new>
+
+#include "ember/core/error.h"
+
+namespace ember {
+
+void* cpu_allocate(size_t nbytes) {
+    if (nbytes == 0) return nullptr;
+    size_t rounded = (nbytes + 63) & ~size_t(63);
+    void* p = std::aligned_alloc(64, rounded);
+    EMBER_CHECK(p != nullptr, "out of memory: failed to allocate ", nbytes, " bytes on cpu");
+    return p;
+}
+
+void cpu_free(void* p, size_t /*nbytes*/) { std::free(p); }
+
+[[noreturn]] static void no_cuda() {
+    EMBER_ERROR("ember was built without CUDA: rebuild with -DEMBER_CUDA=ON to use cuda devices");
+}
+
+StorageImpl::StorageImpl(size_t nbytes, Device device)
+    : data_(nullptr), nbytes_(nbytes), device_(device), owned_(true) {
+    if (device.is_cuda()) no_cuda();
+    data_ = cpu_allocate(nbytes);
+}
+
+StorageImpl::StorageImpl(void* data, size_t nbytes, Device device, Deleter deleter)
+    : data_(data), nbytes_(nbytes), device_(device), owned_(false), deleter_(std::move(deleter)) {
+    if (device.is_cuda()) no_cuda();
+}
+
+StorageImpl::~StorageImpl() {
+    if (owned_) {
+        cpu_free(data_, nbytes_);
+    } else if (deleter_) {
+        deleter_(data_);
+    }
+}
+
+}  // namespace ember

@@ -1,0 +1,19 @@
+// Fills the CPU kernel table; called once, the first time a CPU kernel is needed.
+#include "ops/dispatch.h"
+
+namespace ember::detail {
+
+void register_cpu_copy_kernels(Kernels& k);
+void register_cpu_elementwise_kernels(Kernels& k);
+void register_cpu_reduce_kernels(Kernels& k);
+void register_cpu_ternary_kernels(Kernels& k);
+
+void register_cpu_kernels(Kernels& k) {
+    register_cpu_copy_kernels(k);
+    register_cpu_elementwise_kernels(k);
+    register_cpu_reduce_kernels(k);
+    register_cpu_ternary_kernels(k);
+    k.registered = true;
+}
+
+}  // namespace ember::detail

@@ -1,0 +1,434 @@
+// Elementwise op definitions: argument checks, result dtypes, then the device kernel.
+// The arithmetic itself is in src/cpu/elementwise_kernels.cpp (and its CUDA twin).
+#include "ember/ops/elementwise.h"
+
+#include "ember/ops/factory.h"
+#include "ops/dispatch.h"
+#include "ops/tensor_iterator.h"
+#include "ops/util.h"
+
+namespace ember {
+
+using detail::BinaryOp;
+using detail::IteratorConfig;
+using detail::TensorIterator;
+using detail::UnaryOp;
+
+// ---- promotion ------------------------------------------------------------------------------
+
+DType result_type(const Tensor& a, const Tensor& b) {
+    a.check_defined("result_type");
+    b.check_defined("result_type");
+    detail::DTypeGroups g;
+    g.add(a.dtype(), a.dim(), false);
+    g.add(b.dtype(), b.dim(), false);
+    return g.result();
+}
+
+DType result_type(const Tensor& a, const Scalar& b) {
+    a.check_defined("result_type");
+    detail::DTypeGroups g;
+    g.add(a.dtype(), a.dim(), false);
+    g.add(b.dtype(), 0, true);
+    return g.result();
+}
+
+DType result_type(const Scalar& a, const Tensor& b) { return result_type(b, a); }
+
+DimVector broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* op) {
+    size_t nd = std::max(a.size(), b.size());
+    DimVector r(nd, 1);
+    for (size_t k = nd; k-- > 0;) {  // from the right, so the first mismatch named is PyTorch's
+        int64_t x = k < nd - a.size() ? 1 : a[k - (nd - a.size())];
+        int64_t y = k < nd - b.size() ? 1 : b[k - (nd - b.size())];
+        EMBER_CHECK(x == y || x == 1 || y == 1, op, ": The size of tensor a (", x,
+                    ") must match the size of tensor b (", y, ") at non-singleton dimension ", k,
+                    " (shapes ", shape_str(a), " and ", shape_str(b), ")");
+        r[k] = x == 1 ? y : x;
+    }
+    return r;
+}
+
+// ---- binary ---------------------------------------------------------------------------------
+
+namespace {
+
+enum class Kind { Arith, TrueDiv, Compare, Logical, Bitwise, FloatOnly };
+
+const char* binary_name(BinaryOp op) {
+    switch (op) {
+        case BinaryOp::Add: return "add";
+        case BinaryOp::Sub: return "sub";
+        case BinaryOp::Mul: return "mul";
+        case BinaryOp::Div: return "div";
+        case BinaryOp::DivTrunc: return "div(rounding_mode='trunc')";
+        case BinaryOp::DivFloor: return "floor_divide";
+        case BinaryOp::Remainder: return "remainder";
+        case BinaryOp::Fmod: return "fmod";
+        case BinaryOp::Pow: return "pow";
+        case BinaryOp::Maximum: return "maximum";
+        case BinaryOp::Minimum: return "minimum";
+        case BinaryOp::Atan2: return "atan2";
+        case BinaryOp::Eq: return "eq";
+        case BinaryOp::Ne: return "ne";
+        case BinaryOp::Lt: return "lt";
+        case BinaryOp::Le: return "le";
+        case BinaryOp::Gt: return "gt";
+        case BinaryOp::Ge: return "ge";
+        case BinaryOp::LogicalAnd: return "logical_and";
+        case BinaryOp::LogicalOr: return "logical_or";
+        case BinaryOp::LogicalXor: return "logical_xor";
+        case BinaryOp::BitwiseAnd: return "bitwise_and";
+        case BinaryOp::BitwiseOr: return "bitwise_or";
+        case BinaryOp::BitwiseXor: return "bitwise_xor";
+    }
+    return "binary op";
+}
+
+Kind binary_kind(BinaryOp op) {
+    switch (op) {
+        case BinaryOp::Div: return Kind::TrueDiv;
+        case BinaryOp::Atan2: return Kind::FloatOnly;
+        case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt:
+        case BinaryOp::Le: case BinaryOp::Gt: case BinaryOp::Ge: return Kind::Compare;
+        case BinaryOp::LogicalAnd: case BinaryOp::LogicalOr:
+        case BinaryOp::LogicalXor: return Kind::Logical;
+        case BinaryOp::BitwiseAnd: case BinaryOp::BitwiseOr:
+        case BinaryOp::BitwiseXor: return Kind::Bitwise;
+        default: return Kind::Arith;
+    }
+}
+
+// Runs `op` on (a, b) into `out` (undefined: allocated). `b_is_scalar`: b wraps a number.
+Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out,
+                  const Scalar& alpha = 1, bool b_is_scalar = false, bool a_is_scalar = false) {
+    const char* name = binary_name(op);
+    a.check_defined(name);
+    b.check_defined(name);
+    Kind kind = binary_kind(op);
+    IteratorConfig cfg{.op = name};
+    if (kind == Kind::TrueDiv || kind == Kind::FloatOnly) cfg.promote_integer_to_float = true;
+    if (kind == Kind::Compare || kind == Kind::Logical) cfg.output_dtype = DType::Bool;
+    TensorIterator it;
+    it.add_output(out);
+    it.add_input(a, a_is_scalar);
+    it.add_input(b, b_is_scalar);
+    it.build(cfg);
+    DType common = it.common_dtype();
+    if (kind == Kind::Bitwise)
+        EMBER_CHECK(!is_floating_point(common), name, ": not implemented for '",
+                    dtype_short_name(common), "' (operands ", detail::describe(a), " and ",
+                    detail::describe(b), "): bitwise ops need integer or bool tensors");
+    if (op == BinaryOp::Add || op == BinaryOp::Sub) {
+        if (!is_floating_point(common))
+            EMBER_CHECK(!alpha.is_floating_point(), "For integral input tensors, argument alpha "
+                        "must not be a floating point number (", name, " on ", common, ")");
+        if (common != DType::Bool)
+            EMBER_CHECK(!alpha.is_bool() || op == BinaryOp::Add, "Boolean alpha only supported "
+                        "for Boolean results.");
+        else
+            EMBER_CHECK(alpha.is_bool() || alpha.to_int64() == 1 || op == BinaryOp::Add,
+                        "Boolean alpha only supported for Boolean results.");
+    }
+    if (op == BinaryOp::Sub && common == DType::Bool)
+        EMBER_ERROR("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                    "the `^` or `logical_xor()` operator instead.");
+    if (it.numel() > 0) detail::kernels(it.device()).binary(it, op, alpha);
+    it.finish();
+    Tensor result = it.output();
+    if (out.defined()) out.storage()->bump_version();
+    return result;
+}
+
+Tensor wrap(const Scalar& s, const Tensor& like) {
+    return detail::scalar_to_tensor(s, s.dtype(), like.defined() ? like.device() : kCPU);
+}
+
+BinaryOp rounding_op(std::string_view mode) {
+    if (mode.empty()) return BinaryOp::Div;
+    if (mode == "trunc") return BinaryOp::DivTrunc;
+    if (mode == "floor") return BinaryOp::DivFloor;
+    EMBER_ERROR("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '",
+                mode, "'");
+}
+
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+    return run_binary(BinaryOp::Add, a, b, {}, alpha);
+}
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+    return run_binary(BinaryOp::Add, a, wrap(b, a), {}, alpha, true);
+}
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+    return run_binary(BinaryOp::Sub, a, b, {}, alpha);
+}
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+    return run_binary(BinaryOp::Sub, a, wrap(b, a), {}, alpha, true);
+}
+Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+    return run_binary(BinaryOp::Sub, wrap(b, a), a, {}, alpha, false, true);
+}
+Tensor mul(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Mul, a, b, {}); }
+Tensor mul(const Tensor& a, const Scalar& b) {
+    return run_binary(BinaryOp::Mul, a, wrap(b, a), {}, 1, true);
+}
+Tensor div(const Tensor& a, const Tensor& b, std::string_view mode) {
+    return run_binary(rounding_op(mode), a, b, {});
+}
+Tensor div(const Tensor& a, const Scalar& b, std::string_view mode) {
+    return run_binary(rounding_op(mode), a, wrap(b, a), {}, 1, true);
+}
+Tensor div(const Scalar& a, const Tensor& b) {
+    return run_binary(BinaryOp::Div, wrap(a, b), b, {}, 1, false, true);
+}
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::DivFloor, a, b, {}); }
+Tensor floor_divide(const Tensor& a, const Scalar& b) {
+    return run_binary(BinaryOp::DivFloor, a, wrap(b, a), {}, 1, true);
+}
+Tensor remainder(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Remainder, a, b, {}); }
+Tensor remainder(const Tensor& a, const Scalar& b) {
+    return run_binary(BinaryOp::Remainder, a, wrap(b, a), {}, 1, true);
+}
+Tensor fmod(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Fmod, a, b, {}); }
+Tensor fmod(const Tensor& a, const Scalar& b) {
+    return run_binary(BinaryOp::Fmod, a, wrap(b, a), {}, 1, true);
+}
+Tensor pow(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Pow, a, b, {}); }
+Tensor pow(const Tensor& a, const Scalar& b) {
+    return run_binary(BinaryOp::Pow, a, wrap(b, a), {}, 1, true);
+}
+Tensor pow(const Scalar& a, const Tensor& b) {
+    return run_binary(BinaryOp::Pow, wrap(a, b), b, {}, 1, false, true);
+}
+Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, {}); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, {}); }
+Tensor atan2(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Atan2, a, b, {}); }
+
+#define EMBER_DEFINE_COMPARE(name, OP)                                                  \
+    Tensor name(const Tensor& a, const Tensor& b) { return run_binary(OP, a, b, {}); }  \
+    Tensor name(const Tensor& a, const Scalar& b) {                                     \
+        return run_binary(OP, a, wrap(b, a), {}, 1, true);                              \
+    }                                                                                   \
+    Tensor Tensor::name(const Tensor& o) const { return ember::name(*this, o); }        \
+    Tensor Tensor::name(const Scalar& o) const { return ember::name(*this, o); }
+EMBER_DEFINE_COMPARE(eq, BinaryOp::Eq)
+EMBER_DEFINE_COMPARE(ne, BinaryOp::Ne)
+EMBER_DEFINE_COMPARE(lt, BinaryOp::Lt)
+EMBER_DEFINE_COMPARE(le, BinaryOp::Le)
+EMBER_DEFINE_COMPARE(gt, BinaryOp::Gt)
+EMBER_DEFINE_COMPARE(ge, BinaryOp::Ge)
+#undef EMBER_DEFINE_COMPARE
+
+Tensor logical_and(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalAnd, a, b, {}); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalOr, a, b, {}); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::LogicalXor, a, b, {}); }
+Tensor bitwise_and(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::BitwiseAnd, a, b, {}); }
+Tensor bitwise_or(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::BitwiseOr, a, b, {}); }
+Tensor bitwise_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::BitwiseXor, a, b, {}); }
+
+// Methods and in-place forms.
+Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
+Tensor Tensor::add(const Scalar& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
+Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
+    run_binary(BinaryOp::Add, *this, o, *this, alpha);
+    return *this;
+}
+Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+    run_binary(BinaryOp::Add, *this, wrap(o, *this), *this, alpha, true);
+    return *this;
+}
+Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
+Tensor Tensor::sub(const Scalar& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
+    run_binary(BinaryOp::Sub, *this, o, *this, alpha);
+    return *this;
+}
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+    run_binary(BinaryOp::Sub, *this, wrap(o, *this), *this, alpha, true);
+    return *this;
+}
+Tensor Tensor::mul(const Tensor& o) const { return ember::mul(*this, o); }
+Tensor Tensor::mul(const Scalar& o) const { return ember::mul(*this, o); }
+Tensor& Tensor::mul_(const Tensor& o) {
+    run_binary(BinaryOp::Mul, *this, o, *this);
+    return *this;
+}
+Tensor& Tensor::mul_(const Scalar& o) {
+    run_binary(BinaryOp::Mul, *this, wrap(o, *this), *this, 1, true);
+    return *this;
+}
+Tensor Tensor::div(const Tensor& o) const { return ember::div(*this, o); }
+Tensor Tensor::div(const Scalar& o) const { return ember::div(*this, o); }
+Tensor& Tensor::div_(const Tensor& o) {
+    run_binary(BinaryOp::Div, *this, o, *this);
+    return *this;
+}
+Tensor& Tensor::div_(const Scalar& o) {
+    run_binary(BinaryOp::Div, *this, wrap(o, *this), *this, 1, true);
+    return *this;
+}
+Tensor Tensor::pow(const Tensor& e) const { return ember::pow(*this, e); }
+Tensor Tensor::pow(const Scalar& e) const { return ember::pow(*this, e); }
+Tensor& Tensor::pow_(const Scalar& e) {
+    run_binary(BinaryOp::Pow, *this, wrap(e, *this), *this, 1, true);
+    return *this;
+}
+Tensor Tensor::remainder(const Tensor& o) const { return ember::remainder(*this, o); }
+Tensor Tensor::remainder(const Scalar& o) const { return ember::remainder(*this, o); }
+Tensor Tensor::floor_divide(const Tensor& o) const { return ember::floor_divide(*this, o); }
+Tensor Tensor::floor_divide(const Scalar& o) const { return ember::floor_divide(*this, o); }
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return add(b, a); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return sub(a, b); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return rsub(b, a); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return mul(a, b); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return div(a, b); }
+Tensor operator%(const Tensor& a, const Tensor& b) { return remainder(a, b); }
+Tensor operator%(const Tensor& a, const Scalar& b) { return remainder(a, b); }
+Tensor operator-(const Tensor& a) { return neg(a); }
+Tensor& operator+=(Tensor& a, const Tensor& b) { return a.add_(b); }
+Tensor& operator+=(Tensor& a, const Scalar& b) { return a.add_(b); }
+Tensor& operator-=(Tensor& a, const Tensor& b) { return a.sub_(b); }
+Tensor& operator-=(Tensor& a, const Scalar& b) { return a.sub_(b); }
+Tensor& operator*=(Tensor& a, const Tensor& b) { return a.mul_(b); }
+Tensor& operator*=(Tensor& a, const Scalar& b) { return a.mul_(b); }
+Tensor& operator/=(Tensor& a, const Tensor& b) { return a.div_(b); }
+Tensor& operator/=(Tensor& a, const Scalar& b) { return a.div_(b); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator!=(const Tensor& a, const Scalar& b) { return ne(a, b); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+Tensor operator&(const Tensor& a, const Tensor& b) { return bitwise_and(a, b); }
+Tensor operator|(const Tensor& a, const Tensor& b) { return bitwise_or(a, b); }
+Tensor operator^(const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); }
+Tensor operator~(const Tensor& a) { return bitwise_not(a); }
+
+// ---- unary ----------------------------------------------------------------------------------
+
+namespace {
+
+struct UnaryInfo {
+    const char* name;
+    bool to_float;     // integer inputs compute in the default float dtype
+    bool bool_output;  // result is bool (logical_not, isnan...)
+    bool no_bool;      // bool input is an error
+};
+
+UnaryInfo unary_info(UnaryOp op) {
+    switch (op) {
+        case UnaryOp::Neg: return {"neg", false, false, true};
+        case UnaryOp::Abs: return {"abs", false, false, true};
+        case UnaryOp::Sign: return {"sign", false, false, false};
+        case UnaryOp::Reciprocal: return {"reciprocal", true, false, false};
+        case UnaryOp::Exp: return {"exp", true, false, false};
+        case UnaryOp::Exp2: return {"exp2", true, false, false};
+        case UnaryOp::Log: return {"log", true, false, false};
+        case UnaryOp::Log2: return {"log2", true, false, false};
+        case UnaryOp::Log10: return {"log10", true, false, false};
+        case UnaryOp::Log1p: return {"log1p", true, false, false};
+        case UnaryOp::Expm1: return {"expm1", true, false, false};
+        case UnaryOp::Sqrt: return {"sqrt", true, false, false};
+        case UnaryOp::Rsqrt: return {"rsqrt", true, false, false};
+        case UnaryOp::Square: return {"square", false, false, false};
+        case UnaryOp::Sin: return {"sin", true, false, false};
+        case UnaryOp::Cos: return {"cos", true, false, false};
+        case UnaryOp::Tan: return {"tan", true, false, false};
+        case UnaryOp::Tanh: return {"tanh", true, false, false};
+        case UnaryOp::Sigmoid: return {"sigmoid", true, false, false};
+        case UnaryOp::Relu: return {"relu", false, false, true};
+        case UnaryOp::Erf: return {"erf", true, false, false};
+        case UnaryOp::Floor: return {"floor", false, false, true};
+        case UnaryOp::Ceil: return {"ceil", false, false, true};
+        case UnaryOp::Round: return {"round", false, false, true};
+        case UnaryOp::Trunc: return {"trunc", false, false, true};
+        case UnaryOp::LogicalNot: return {"logical_not", false, true, false};
+        case UnaryOp::BitwiseNot: return {"bitwise_not", false, false, false};
+        case UnaryOp::IsNan: return {"isnan", false, true, false};
+        case UnaryOp::IsInf: return {"isinf", false, true, false};
+        case UnaryOp::IsFinite: return {"isfinite", false, true, false};
+    }
+    return {"unary op", false, false, false};
+}
+
+Tensor run_unary(UnaryOp op, const Tensor& a, const Tensor& out) {
+    UnaryInfo info = unary_info(op);
+    a.check_defined(info.name);
+    if (op == UnaryOp::Neg)
+        EMBER_CHECK(a.dtype() != DType::Bool, "Negation, the `-` operator, on a bool tensor is not "
+                    "supported. If you are trying to invert a mask, use the `~` or "
+                    "`logical_not()` operator instead.");
+    EMBER_CHECK(!info.no_bool || a.dtype() != DType::Bool, info.name,
+                ": not implemented for 'Bool' (input ", detail::describe(a), ")");
+    if (op == UnaryOp::BitwiseNot)
+        EMBER_CHECK(!a.is_floating_point(), "bitwise_not: not implemented for '",
+                    dtype_short_name(a.dtype()), "': bitwise ops need integer or bool tensors");
+    IteratorConfig cfg{.op = info.name};
+    cfg.promote_integer_to_float = info.to_float;
+    if (info.bool_output) cfg.output_dtype = DType::Bool;
+    if (op == UnaryOp::Square && a.dtype() == DType::Bool) cfg.compute_dtype = DType::Int64;
+    TensorIterator it = TensorIterator::unary(out, a, cfg);
+    if (it.numel() > 0) detail::kernels(it.device()).unary(it, op);
+    it.finish();
+    if (out.defined()) out.storage()->bump_version();
+    return it.output();
+}
+
+}  // namespace
+
+#define EMBER_DEFINE_UNARY(name, OP)                                                        \
+    Tensor name(const Tensor& a) { return run_unary(OP, a, {}); }                           \
+    Tensor Tensor::name() const { return run_unary(OP, *this, {}); }                        \
+    Tensor& Tensor::name##_() {                                                             \
+        run_unary(OP, *this, *this);                                                        \
+        return *this;                                                                       \
+    }
+EMBER_DEFINE_UNARY(neg, UnaryOp::Neg)
+EMBER_DEFINE_UNARY(abs, UnaryOp::Abs)
+EMBER_DEFINE_UNARY(sign, UnaryOp::Sign)
+EMBER_DEFINE_UNARY(reciprocal, UnaryOp::Reciprocal)
+EMBER_DEFINE_UNARY(exp, UnaryOp::Exp)
+EMBER_DEFINE_UNARY(exp2, UnaryOp::Exp2)
+EMBER_DEFINE_UNARY(log, UnaryOp::Log)
+EMBER_DEFINE_UNARY(log2, UnaryOp::Log2)
+EMBER_DEFINE_UNARY(log1p, UnaryOp::Log1p)
+EMBER_DEFINE_UNARY(expm1, UnaryOp::Expm1)
+EMBER_DEFINE_UNARY(sqrt, UnaryOp::Sqrt)
+EMBER_DEFINE_UNARY(rsqrt, UnaryOp::Rsqrt)
+EMBER_DEFINE_UNARY(sin, UnaryOp::Sin)
+EMBER_DEFINE_UNARY(cos, UnaryOp::Cos)
+EMBER_DEFINE_UNARY(tan, UnaryOp::Tan)
+EMBER_DEFINE_UNARY(tanh, UnaryOp::Tanh)
+EMBER_DEFINE_UNARY(sigmoid, UnaryOp::Sigmoid)
+EMBER_DEFINE_UNARY(relu, UnaryOp::Relu)
+EMBER_DEFINE_UNARY(erf, UnaryOp::Erf)
+EMBER_DEFINE_UNARY(floor, UnaryOp::Floor)
+EMBER_DEFINE_UNARY(ceil, UnaryOp::Ceil)
+EMBER_DEFINE_UNARY(round, UnaryOp::Round)
+EMBER_DEFINE_UNARY(trunc, UnaryOp::Trunc)
+EMBER_DEFINE_UNARY(logical_not, UnaryOp::LogicalNot)
+#undef EMBER_DEFINE_UNARY
+
+Tensor log10(const Tensor& a) { return run_unary(UnaryOp::Log10, a, {}); }
+Tensor square(const Tensor& a) { return run_unary(UnaryOp::Square, a, {}); }
+Tensor bitwise_not(const Tensor& a) { return run_unary(UnaryOp::BitwiseNot, a, {}); }
+Tensor isnan(const Tensor& a) { return run_unary(UnaryOp::IsNan, a, {}); }
+Tensor isinf(const Tensor& a) { return run_unary(UnaryOp::IsInf, a, {}); }
+Tensor isfinite(const Tensor& a) { return run_unary(UnaryOp::IsFinite, a, {}); }
+
+}  // namespace ember
