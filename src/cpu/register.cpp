@@ -7,12 +7,14 @@ void register_cpu_copy_kernels(Kernels& k);
 void register_cpu_elementwise_kernels(Kernels& k);
 void register_cpu_reduce_kernels(Kernels& k);
 void register_cpu_ternary_kernels(Kernels& k);
+// (new family registration declarations go above this line)
 
 void register_cpu_kernels(Kernels& k) {
     register_cpu_copy_kernels(k);
     register_cpu_elementwise_kernels(k);
     register_cpu_reduce_kernels(k);
     register_cpu_ternary_kernels(k);
+    // (new family registration calls go above this line)
     k.registered = true;
 }
 

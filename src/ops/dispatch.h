@@ -53,6 +53,7 @@ struct Kernels {
     void (*clamp)(TensorIterator&, bool has_min, bool has_max) = nullptr;
     // Reduction over an iterator built by TensorIterator::reduction.
     void (*reduce)(TensorIterator&, ReduceOp) = nullptr;
+    // (new kernel slots go above this line, one block per family, each with a comment)
 };
 
 // The table for a device (throws a clear error when ember was built without that backend).
