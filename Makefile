@@ -17,17 +17,21 @@ build: deps
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 
-# ember and LibTorch side by side (see bench/README.md).
+# ember and LibTorch side by side, then the ratios (see bench/README.md). BENCH_FLAGS go to
+# bench/compare.py, e.g. BENCH_FLAGS=--benchmark_filter=mm_ or BENCH_FLAGS="--repetitions 3".
+BENCH_FLAGS ?=
 bench:
 	scripts/install-deps --bench
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS)
-	build/bench/bench/ember_bench_core
+	python3 bench/compare.py build/bench/bench/ember_bench_core $(BENCH_FLAGS)
 
 # Regenerates tests/golden/*.json from a real PyTorch (development only).
 golden:
 	scripts/install-deps --golden
-	for s in tools/golden/*.py; do /usr/bin/python3 $$s || exit 1; done
+	for s in tools/golden/*.py; do \
+	  [ "$$(basename $$s)" = common.py ] || /usr/bin/python3 $$s || exit 1; \
+	done
 
 clean:
 	rm -rf build

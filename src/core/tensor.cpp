@@ -10,6 +10,10 @@
 
 namespace ember {
 
+void Tensor::throw_undefined() {
+    EMBER_ERROR("called a method on an undefined tensor (a default-constructed Tensor)");
+}
+
 void Tensor::check_defined(const char* op) const {
     EMBER_CHECK(defined(), op, ": called on an undefined tensor (a default-constructed Tensor)");
 }

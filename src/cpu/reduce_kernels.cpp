@@ -1,13 +1,17 @@
-// CPU reduction kernel: sum, prod, max, min, all, any over an iterator from
-// TensorIterator::reduction (the output has stride 0 along reduced dims).
+// CPU reduction kernels: sum, prod, max, min, all, any, the p-norms and var/std over an
+// iterator from TensorIterator::reduction (the output has stride 0 along reduced dims), and
+// max/min with indices along one dim.
 //
 // Each output element is reduced by one thread in a fixed order, and a full reduction is cut
 // into fixed-size chunks whose partial results are combined in order, so results never depend
 // on the number of threads. Floats accumulate in double.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
+#include "cpu/dim_loops.h"
 #include "cpu/loops.h"
 #include "ops/dispatch.h"
 
@@ -18,8 +22,16 @@ namespace {
 template <class T>
 using acc_t = std::conditional_t<is_float_v<T>, double, int64_t>;
 
+// An Op gives init(), reduce(acc, x), combine(acc, acc) and project(acc) (the final value, in
+// the output's arithmetic type). Ops are objects so that they can carry a parameter (p, the
+// correction).
 template <class T>
-struct SumOp {
+struct IdentityProject {
+    opmath_t<T> project(acc_t<T> a) const { return static_cast<opmath_t<T>>(a); }
+};
+
+template <class T>
+struct SumOp : IdentityProject<T> {
     using Acc = acc_t<T>;
     static Acc init() { return Acc(0); }
     static Acc reduce(Acc a, T x) { return a + static_cast<Acc>(static_cast<opmath_t<T>>(x)); }
@@ -27,7 +39,7 @@ struct SumOp {
 };
 
 template <class T>
-struct ProdOp {
+struct ProdOp : IdentityProject<T> {
     using Acc = acc_t<T>;
     static Acc init() { return Acc(1); }
     static Acc reduce(Acc a, T x) { return a * static_cast<Acc>(static_cast<opmath_t<T>>(x)); }
@@ -49,6 +61,7 @@ struct MinMaxOp {
         return IsMax ? (b > a ? b : a) : (b < a ? b : a);
     }
     static Acc reduce(Acc a, T x) { return combine(a, static_cast<Acc>(x)); }
+    static Acc project(Acc a) { return a; }
 };
 
 template <bool IsAll>
@@ -57,6 +70,111 @@ struct AllAnyOp {
     static Acc init() { return IsAll; }
     static Acc reduce(Acc a, bool x) { return IsAll ? (a && x) : (a || x); }
     static Acc combine(Acc a, Acc b) { return reduce(a, b); }
+    static Acc project(Acc a) { return a; }
+};
+
+// ---- p-norms: |x|^p summed in double, |x|^p itself in the input's arithmetic type (so a
+// float32 square overflows to inf as in PyTorch) ----
+
+template <class T>
+struct NormTwoOp {
+    using Acc = double;
+    using M = opmath_t<T>;
+    static Acc init() { return 0; }
+    static Acc reduce(Acc a, T x) {
+        M v = static_cast<M>(x);
+        return a + static_cast<Acc>(v * v);
+    }
+    static Acc combine(Acc a, Acc b) { return a + b; }
+    static M project(Acc a) { return static_cast<M>(std::sqrt(a)); }
+};
+
+template <class T>
+struct NormOneOp {
+    using Acc = double;
+    using M = opmath_t<T>;
+    static Acc init() { return 0; }
+    static Acc reduce(Acc a, T x) { return a + static_cast<Acc>(std::abs(static_cast<M>(x))); }
+    static Acc combine(Acc a, Acc b) { return a + b; }
+    static M project(Acc a) { return static_cast<M>(a); }
+};
+
+// p = 0: the number of nonzero elements (NaN counts).
+template <class T>
+struct NormZeroOp {
+    using Acc = double;
+    using M = opmath_t<T>;
+    static Acc init() { return 0; }
+    static Acc reduce(Acc a, T x) { return a + (static_cast<M>(x) != M(0) ? 1.0 : 0.0); }
+    static Acc combine(Acc a, Acc b) { return a + b; }
+    static M project(Acc a) { return static_cast<M>(a); }
+};
+
+// p = inf / -inf: the max / min of |x|, NaN propagating.
+template <class T, bool IsMax>
+struct NormInfOp {
+    using M = opmath_t<T>;
+    using Acc = M;
+    static Acc init() { return IsMax ? M(0) : std::numeric_limits<M>::infinity(); }
+    static Acc combine(Acc a, Acc b) {
+        if (a != a || b != b) return std::numeric_limits<M>::quiet_NaN();
+        return IsMax ? (b > a ? b : a) : (b < a ? b : a);
+    }
+    static Acc reduce(Acc a, T x) { return combine(a, std::abs(static_cast<M>(x))); }
+    static M project(Acc a) { return a; }
+};
+
+template <class T>
+struct NormPOp {
+    using Acc = double;
+    using M = opmath_t<T>;
+    M p;
+    double inv_p;
+    static Acc init() { return 0; }
+    Acc reduce(Acc a, T x) const {
+        return a + static_cast<Acc>(std::pow(std::abs(static_cast<M>(x)), p));
+    }
+    static Acc combine(Acc a, Acc b) { return a + b; }
+    M project(Acc a) const { return static_cast<M>(std::pow(a, inv_p)); }
+};
+
+// ---- var/std: Welford's running mean and sum of squared deviations in double, merged with
+// Chan's formula (numerically stable, one pass) ----
+
+struct Welford {
+    double mean = 0, m2 = 0;
+    int64_t n = 0;
+};
+
+template <class T>
+struct VarOp {
+    using Acc = Welford;
+    using M = opmath_t<T>;
+    double correction;
+    bool take_sqrt;
+    static Acc init() { return {}; }
+    static Acc reduce(Acc a, T x) {
+        double v = static_cast<double>(static_cast<M>(x));
+        a.n += 1;
+        double delta = v - a.mean;
+        a.mean += delta / static_cast<double>(a.n);
+        a.m2 += delta * (v - a.mean);
+        return a;
+    }
+    static Acc combine(Acc a, Acc b) {
+        if (a.n == 0) return b;
+        if (b.n == 0) return a;
+        double na = static_cast<double>(a.n), nb = static_cast<double>(b.n), n = na + nb;
+        double delta = b.mean - a.mean;
+        return {a.mean + delta * (nb / n), a.m2 + b.m2 + delta * delta * (na * nb / n), a.n + b.n};
+    }
+    M project(Acc a) const {
+        // Any inf or NaN input makes the variance NaN (inf - inf), whatever the merge order.
+        if (!std::isfinite(a.mean)) return std::numeric_limits<M>::quiet_NaN();
+        double divisor = std::max(0.0, static_cast<double>(a.n) - correction);
+        double var = a.m2 / divisor;
+        return static_cast<M>(take_sqrt ? std::sqrt(var) : var);
+    }
 };
 
 // A strided multi-dim walk over one group of dims (fastest first).
@@ -82,10 +200,11 @@ struct DimGroup {
 
 // Reduces the elements [begin, end) of the reduced group starting at `base`.
 template <class T, class Op>
-typename Op::Acc reduce_range(const char* base, const DimGroup& red, int64_t begin, int64_t end) {
+typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& red, int64_t begin,
+                              int64_t end) {
     using Acc = typename Op::Acc;
-    Acc acc = Op::init();
-    if (red.shape.empty()) return Op::reduce(acc, *reinterpret_cast<const T*>(base));
+    Acc acc = op.init();
+    if (red.shape.empty()) return op.reduce(acc, *reinterpret_cast<const T*>(base));
     const int64_t n0 = red.shape[0], s0 = red.in_strides[0];
     int64_t i = begin;
     while (i < end) {
@@ -97,15 +216,15 @@ typename Op::Acc reduce_range(const char* base, const DimGroup& red, int64_t beg
             const T* x = reinterpret_cast<const T*>(p);
             constexpr int kLanes = 8;
             Acc lanes[kLanes];
-            for (int l = 0; l < kLanes; ++l) lanes[l] = Op::init();
+            for (int l = 0; l < kLanes; ++l) lanes[l] = op.init();
             int64_t j = 0;
             for (; j + kLanes <= count; j += kLanes)
-                for (int l = 0; l < kLanes; ++l) lanes[l] = Op::reduce(lanes[l], x[j + l]);
-            for (; j < count; ++j) lanes[0] = Op::reduce(lanes[0], x[j]);
-            for (int l = 0; l < kLanes; ++l) acc = Op::combine(acc, lanes[l]);
+                for (int l = 0; l < kLanes; ++l) lanes[l] = op.reduce(lanes[l], x[j + l]);
+            for (; j < count; ++j) lanes[0] = op.reduce(lanes[0], x[j]);
+            for (int l = 0; l < kLanes; ++l) acc = op.combine(acc, lanes[l]);
         } else {
             for (int64_t j = 0; j < count; ++j)
-                acc = Op::reduce(acc, *reinterpret_cast<const T*>(p + j * s0));
+                acc = op.reduce(acc, *reinterpret_cast<const T*>(p + j * s0));
         }
         i += count;
     }
@@ -113,7 +232,7 @@ typename Op::Acc reduce_range(const char* base, const DimGroup& red, int64_t beg
 }
 
 template <class T, class Op>
-void run_reduce(TensorIterator& it) {
+void run_reduce(TensorIterator& it, const Op& op = Op{}) {
     using Acc = typename Op::Acc;
     DimGroup red, kept;
     for (int d = 0; d < it.ndim(); ++d) {
@@ -126,19 +245,22 @@ void run_reduce(TensorIterator& it) {
     char* out = it.data(0);
     const char* in = it.data(1);
     const int64_t K = kept.numel(), R = red.numel();
-    auto store = [](char* p, Acc a) { *reinterpret_cast<T*>(p) = static_cast<T>(static_cast<opmath_t<T>>(a)); };
+    auto store = [&op](char* p, const Acc& a) {
+        *reinterpret_cast<T*>(p) = static_cast<T>(static_cast<opmath_t<T>>(op.project(a)));
+    };
 
     if (K == 1) {
         // Full reduction: fixed chunks, partials combined in order.
         constexpr int64_t kChunk = 1 << 16;
         int64_t nchunks = (R + kChunk - 1) / kChunk;
-        std::vector<Acc> partial(static_cast<size_t>(nchunks), Op::init());
+        std::vector<Acc> partial(static_cast<size_t>(nchunks), op.init());
         parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
             for (int64_t c = b; c < e; ++c)
-                partial[c] = reduce_range<T, Op>(in, red, c * kChunk, std::min(R, (c + 1) * kChunk));
+                partial[c] =
+                    reduce_range<T>(op, in, red, c * kChunk, std::min(R, (c + 1) * kChunk));
         });
-        Acc acc = Op::init();
-        for (Acc p : partial) acc = Op::combine(acc, p);
+        Acc acc = op.init();
+        for (const Acc& p : partial) acc = op.combine(acc, p);
         store(out, acc);
         return;
     }
@@ -158,10 +280,10 @@ void run_reduce(TensorIterator& it) {
                 int64_t row = blk / blocks_per_row, j0 = (blk % blocks_per_row) * kBlock;
                 int64_t width = std::min(kBlock, n0 - j0);
                 auto [in_off, out_off] = kept.offset(row * n0 + j0);
-                for (int64_t j = 0; j < width; ++j) acc[j] = Op::init();
+                for (int64_t j = 0; j < width; ++j) acc[j] = op.init();
                 for (int64_t r = 0; r < R; ++r) {
                     const T* x = reinterpret_cast<const T*>(in + in_off + red.offset(r).first);
-                    for (int64_t j = 0; j < width; ++j) acc[j] = Op::reduce(acc[j], x[j]);
+                    for (int64_t j = 0; j < width; ++j) acc[j] = op.reduce(acc[j], x[j]);
                 }
                 char* o = out + out_off;
                 const int64_t os = kept.out_strides[0];
@@ -173,7 +295,7 @@ void run_reduce(TensorIterator& it) {
     parallel_for(0, K, grain, [&](int64_t b, int64_t e) {
         for (int64_t k = b; k < e; ++k) {
             auto [in_off, out_off] = kept.offset(k);
-            store(out + out_off, reduce_range<T, Op>(in + in_off, red, 0, R));
+            store(out + out_off, reduce_range<T>(op, in + in_off, red, 0, R));
         }
     });
 }
@@ -199,8 +321,152 @@ void reduce_kernel(TensorIterator& it, ReduceOp op) {
     });
 }
 
+void reduce_norm_kernel(TensorIterator& it, double p) {
+    visit_dtype(it.dtype(1), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            using M = opmath_t<T>;
+            if (p == 2) run_reduce<T, NormTwoOp<T>>(it);
+            else if (p == 1) run_reduce<T, NormOneOp<T>>(it);
+            else if (p == 0) run_reduce<T, NormZeroOp<T>>(it);
+            else if (std::isinf(p) && p > 0) run_reduce<T, NormInfOp<T, true>>(it);
+            else if (std::isinf(p)) run_reduce<T, NormInfOp<T, false>>(it);
+            else run_reduce<T>(it, NormPOp<T>{static_cast<M>(p), 1.0 / p});
+        } else {
+            EMBER_ASSERT(false, "norm reached the kernel with a non-floating input");
+        }
+    });
+}
+
+void reduce_var_kernel(TensorIterator& it, double correction, bool take_sqrt) {
+    visit_dtype(it.dtype(1), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) run_reduce<T>(it, VarOp<T>{correction, take_sqrt});
+        else EMBER_ASSERT(false, "var reached the kernel with a non-floating input");
+    });
+}
+
+// ---- max/min with indices along one dim ----
+
+// Whether x replaces the current extreme `best`: strictly better, or the first NaN (which then
+// stays, as PyTorch reports the first NaN). Ties keep the first occurrence.
+template <class M, bool IsMax>
+inline bool replaces(M x, M best) {
+    if constexpr (std::is_floating_point_v<M>) {
+        if (best != best) return false;
+        if (x != x) return true;
+    }
+    return IsMax ? x > best : x < best;
+}
+
+template <class T, bool IsMax>
+void arg_reduce_typed(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim) {
+    using M = opmath_t<T>;
+    const DimLines lines = make_dim_lines(indices, in, dim);
+    const T* x = static_cast<const T*>(in.data_ptr());
+    T* vals = values.defined() ? static_cast<T*>(values.data_ptr()) : nullptr;
+    int64_t* idx = indices.data_ptr<int64_t>();
+    const int64_t n = lines.length, is = lines.in_step;
+
+    auto contiguous_line = [&](const T* xp) -> int64_t {
+        // Two passes that vectorise: the extreme value (and whether there is a NaN), then the
+        // first index holding it.
+        constexpr int kLanes = 8;
+        M lane_best[kLanes];
+        bool lane_nan[kLanes];
+        for (int l = 0; l < kLanes; ++l) {
+            lane_best[l] = static_cast<M>(xp[0]);
+            lane_nan[l] = false;
+        }
+        int64_t j = 0;
+        for (; j + kLanes <= n; j += kLanes)
+            for (int l = 0; l < kLanes; ++l) {
+                M v = static_cast<M>(xp[j + l]);
+                lane_best[l] = (IsMax ? v > lane_best[l] : v < lane_best[l]) ? v : lane_best[l];
+                lane_nan[l] |= v != v;
+            }
+        M best = lane_best[0];
+        bool nan = false;
+        for (int l = 0; l < kLanes; ++l) {
+            best = (IsMax ? lane_best[l] > best : lane_best[l] < best) ? lane_best[l] : best;
+            nan |= lane_nan[l];
+        }
+        for (; j < n; ++j) {
+            M v = static_cast<M>(xp[j]);
+            best = (IsMax ? v > best : v < best) ? v : best;
+            nan |= v != v;
+        }
+        for (j = 0; j < n; ++j) {
+            M v = static_cast<M>(xp[j]);
+            if (nan ? v != v : v == best) return j;
+        }
+        EMBER_ASSERT(false, "max/min: the extreme value was not found again");
+        return 0;
+    };
+
+    auto line = [&](int64_t in_off, int64_t out_off) {
+        const T* xp = x + in_off;
+        if (is == 1) {
+            const int64_t best_i = contiguous_line(xp);
+            if (vals) vals[out_off] = xp[best_i];
+            idx[out_off] = best_i;
+            return;
+        }
+        M best = static_cast<M>(xp[0]);
+        int64_t best_i = 0;
+        for (int64_t j = 1; j < n; ++j) {
+            M v = static_cast<M>(xp[j * is]);
+            if (replaces<M, IsMax>(v, best)) {
+                best = v;
+                best_i = j;
+            }
+        }
+        if (vals) vals[out_off] = xp[best_i * is];
+        idx[out_off] = best_i;
+    };
+    auto block = [&](int64_t in_off, int64_t out_off, int64_t width) {
+        M best[kLineBlock];
+        int64_t best_i[kLineBlock];
+        for (int64_t j = 0; j < width; ++j) {
+            best[j] = static_cast<M>(x[in_off + j]);
+            best_i[j] = 0;
+        }
+        for (int64_t r = 1; r < n; ++r) {
+            const T* xr = x + in_off + r * is;
+            for (int64_t j = 0; j < width; ++j) {
+                M v = static_cast<M>(xr[j]);
+                if (replaces<M, IsMax>(v, best[j])) {
+                    best[j] = v;
+                    best_i[j] = r;
+                }
+            }
+        }
+        for (int64_t j = 0; j < width; ++j) {
+            if (vals) vals[out_off + j] = x[in_off + j + best_i[j] * is];
+            idx[out_off + j] = best_i[j];
+        }
+    };
+    for_each_line(lines, line, block);
+}
+
+void reduce_arg_kernel(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
+                       bool is_max) {
+    if (indices.numel() == 0) return;
+    EMBER_ASSERT(in.dim() == 0 || in.size(dim) > 0, "max/min with indices over an empty dim");
+    visit_dtype(in.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if (is_max) arg_reduce_typed<T, true>(values, indices, in, dim);
+        else arg_reduce_typed<T, false>(values, indices, in, dim);
+    });
+}
+
 }  // namespace
 
-void register_cpu_reduce_kernels(Kernels& k) { k.reduce = reduce_kernel; }
+void register_cpu_reduce_kernels(Kernels& k) {
+    k.reduce = reduce_kernel;
+    k.reduce_norm = reduce_norm_kernel;
+    k.reduce_var = reduce_var_kernel;
+    k.reduce_arg = reduce_arg_kernel;
+}
 
 }  // namespace ember::detail

@@ -14,6 +14,7 @@
 
 namespace ember {
 class Tensor;
+class CPUGeneratorImpl;
 }
 
 namespace ember::detail {
@@ -36,6 +37,8 @@ enum class BinaryOp : uint8_t {
 
 enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, All, Any };
 
+enum class ScanOp : uint8_t { CumSum, CumProd };
+
 struct Kernels {
     bool registered = false;
     // Elementwise (operands: out, inputs...; all of the iterator's computation dtype except
@@ -53,6 +56,62 @@ struct Kernels {
     void (*clamp)(TensorIterator&, bool has_min, bool has_max) = nullptr;
     // Reduction over an iterator built by TensorIterator::reduction.
     void (*reduce)(TensorIterator&, ReduceOp) = nullptr;
+    // Reductions with a parameter, over an iterator from TensorIterator::reduction (input
+    // and output of the same floating dtype): the p-norm (p may be 0, inf or -inf), and the
+    // variance divided by max(0, n - correction), square-rooted when take_sqrt (std).
+    void (*reduce_norm)(TensorIterator&, double p) = nullptr;
+    void (*reduce_var)(TensorIterator&, double correction, bool take_sqrt) = nullptr;
+    // max/min along `dim` with the index of the first extreme (NaN counts as the extreme):
+    // values (may be undefined: argmax/argmin) and int64 indices are contiguous, in keepdim
+    // shape; `in` has any strides and the values' dtype.
+    void (*reduce_arg)(const Tensor& values, const Tensor& indices, const Tensor& in,
+                       int64_t dim, bool is_max) = nullptr;
+    // Inclusive scans along `dim`: out (contiguous) and in (any strides) share shape and dtype.
+    void (*scan)(const Tensor& out, const Tensor& in, int64_t dim, ScanOp op) = nullptr;
+    // softmax / log_softmax along `dim`: out (contiguous) and in (any strides) share shape and
+    // a floating dtype.
+    void (*softmax)(const Tensor& out, const Tensor& in, int64_t dim, bool log) = nullptr;
+    // logsumexp along `dim`: out is contiguous with size 1 along dim, in has any strides.
+    void (*logsumexp)(const Tensor& out, const Tensor& in, int64_t dim) = nullptr;
+    // Random fills of operand 0 of a nullary iterator (bernoulli_tensor: p is operand 1), one
+    // element after another in iteration (storage) order, from `gen`, whose mutex the caller
+    // holds. Always the CPU table: values come from the CPU generator's stream on any device.
+    void (*uniform)(TensorIterator&, double from, double to, CPUGeneratorImpl& gen) = nullptr;
+    void (*normal)(TensorIterator&, double mean, double std, CPUGeneratorImpl& gen) = nullptr;
+    void (*random_from_to)(TensorIterator&, uint64_t range, int64_t base,
+                           CPUGeneratorImpl& gen) = nullptr;
+    void (*random_full)(TensorIterator&, CPUGeneratorImpl& gen) = nullptr;  // random_()
+    void (*bernoulli_scalar)(TensorIterator&, double p, CPUGeneratorImpl& gen) = nullptr;
+    void (*bernoulli_tensor)(TensorIterator&, CPUGeneratorImpl& gen) = nullptr;
+    void (*randperm)(TensorIterator&, CPUGeneratorImpl& gen) = nullptr;  // 1-D output
+    // Matrix products (src/cpu/blas_kernels.cpp), operands of one dtype. matmul: for each
+    // matrix of a batch, out = beta * out + alpha * (a @ b), with out [..., M, N] contiguous,
+    // a [..., M, K] and b [..., K, N] of any strides (0 along broadcast batch dims) and the same
+    // batch dims; beta == 0 ignores out's values. dot: out (0-dim) = sum of a * b (1-D, same size).
+    void (*matmul)(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta,
+                   const Scalar& alpha) = nullptr;
+    void (*dot)(const Tensor& out, const Tensor& a, const Tensor& b) = nullptr;
+    // Indexing (src/cpu/index_kernels.cpp). Index operands are int64 or int32 tensors of any
+    // strides. index_in_range scans `index` in row-major order: false (with the first offending
+    // value in *bad) when some value is outside [lo, hi); *any_negative says if one is < 0.
+    bool (*index_in_range)(const Tensor& index, int64_t lo, int64_t hi, int64_t* bad,
+                           bool* any_negative) = nullptr;
+    // Over an iterator (out, src, offset): out = src[offset * stride] (stride in elements; src
+    // is restrided with stride 0 along the dims the offsets vary over).
+    void (*index_gather)(TensorIterator&, int64_t stride) = nullptr;
+    // Over an iterator (dst, value, offset): dst[offset * stride] = value, or += when
+    // accumulate; serial, in iteration order, so repeated offsets resolve deterministically.
+    void (*index_put)(TensorIterator&, int64_t stride, bool accumulate) = nullptr;
+    // The coordinates of self's nonzero elements in row-major order, int64 [count, self.dim()].
+    Tensor (*nonzero)(const Tensor& self) = nullptr;
+    // Sorting (src/cpu/sort_kernels.cpp), NaN as the largest value. sort: sorts `values`
+    // (contiguous) in place along dim, filling `indices` (int64, same shape) with the source
+    // positions: std::sort's order (PyTorch's default) or std::stable_sort's. topk: the k
+    // largest/smallest of `self` (any strides) along dim into contiguous values/indices.
+    void (*sort)(const Tensor& values, const Tensor& indices, int64_t dim, bool descending,
+                 bool stable) = nullptr;
+    void (*topk)(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t k,
+                 int64_t dim, bool largest, bool sorted) = nullptr;
     // (new kernel slots go above this line, one block per family, each with a comment)
 };
 

@@ -105,6 +105,13 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
     const char* name = binary_name(op);
     a.check_defined(name);
     b.check_defined(name);
+    if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool)) {
+        if (a.dtype() == b.dtype())
+            EMBER_ERROR("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                        "Use the `^` or `logical_xor()` operator instead.");
+        EMBER_ERROR("Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                    "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    }
     Kind kind = binary_kind(op);
     IteratorConfig cfg{.op = name};
     if (kind == Kind::TrueDiv || kind == Kind::FloatOnly) cfg.promote_integer_to_float = true;
@@ -120,19 +127,15 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
                     dtype_short_name(common), "' (operands ", detail::describe(a), " and ",
                     detail::describe(b), "): bitwise ops need integer or bool tensors");
     if (op == BinaryOp::Add || op == BinaryOp::Sub) {
-        if (!is_floating_point(common))
-            EMBER_CHECK(!alpha.is_floating_point(), "For integral input tensors, argument alpha "
-                        "must not be a floating point number (", name, " on ", common, ")");
-        if (common != DType::Bool)
-            EMBER_CHECK(!alpha.is_bool() || op == BinaryOp::Add, "Boolean alpha only supported "
-                        "for Boolean results.");
-        else
-            EMBER_CHECK(alpha.is_bool() || alpha.to_int64() == 1 || op == BinaryOp::Add,
-                        "Boolean alpha only supported for Boolean results.");
+        EMBER_CHECK(!alpha.is_bool() || common == DType::Bool,
+                    "Boolean alpha only supported for Boolean results (", name, " on ", common, ")");
+        EMBER_CHECK(is_floating_point(common) || !alpha.is_floating_point(),
+                    "For integral input tensors, argument alpha must not be a floating point "
+                    "number (", name, " on ", common, ")");
     }
-    if (op == BinaryOp::Sub && common == DType::Bool)
-        EMBER_ERROR("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
-                    "the `^` or `logical_xor()` operator instead.");
+    if (op == BinaryOp::Pow)
+        EMBER_CHECK(common != DType::Bool, "pow: not implemented for 'Bool' (operands ",
+                    detail::describe(a), " and ", detail::describe(b), ")");
     if (it.numel() > 0) detail::kernels(it.device()).binary(it, op, alpha);
     it.finish();
     Tensor result = it.output();

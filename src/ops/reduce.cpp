@@ -20,25 +20,45 @@ DimVector reduced_shape(IntArrayRef sizes, std::bitset<64> mask, bool keepdim) {
     return shape;
 }
 
-Tensor reduce(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype, ReduceOp op,
-              const char* name) {
-    Tensor src = in.to(dtype);
-    Tensor result = empty(reduced_shape(in.sizes(), mask, keepdim), {.dtype = dtype, .device = in.device()});
+Tensor reduce_with(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype,
+                   const char* name, std::optional<double> empty_value,
+                   const std::function<void(TensorIterator&)>& run) {
+    Tensor result = empty(reduced_shape(in.sizes(), mask, keepdim),
+                          {.dtype = dtype, .device = in.device()});
     if (result.numel() == 0) return result;
-    if (src.numel() == 0) {
-        switch (op) {
-            case ReduceOp::Sum: case ReduceOp::Any: result.fill_(0); break;
-            case ReduceOp::Prod: case ReduceOp::All: result.fill_(1); break;
-            case ReduceOp::Max: case ReduceOp::Min:
-                EMBER_ERROR(name, "(): cannot reduce over a zero-size dimension (input shape ",
-                            shape_str(in.sizes()), ")");
-        }
+    if (in.numel() == 0) {
+        EMBER_CHECK(empty_value, name, "(): cannot reduce over a zero-size dimension (input shape ",
+                    shape_str(in.sizes()), ")");
+        result.fill_(*empty_value);
         return result;
     }
+    Tensor src = in.to(dtype);
     Tensor keep = result.view(reduced_shape(in.sizes(), mask, true));
     TensorIterator it = TensorIterator::reduction(keep, src, {.op = name});
-    kernels(in.device()).reduce(it, op);
+    run(it);
     return result;
+}
+
+Tensor reduce(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype, ReduceOp op,
+              const char* name) {
+    std::optional<double> identity;
+    switch (op) {
+        case ReduceOp::Sum: case ReduceOp::Any: identity = 0; break;
+        case ReduceOp::Prod: case ReduceOp::All: identity = 1; break;
+        case ReduceOp::Max: case ReduceOp::Min: break;
+    }
+    return reduce_with(in, mask, keepdim, dtype, name, identity,
+                       [&](TensorIterator& it) { kernels(in.device()).reduce(it, op); });
+}
+
+void check_nonempty_reduction(const Tensor& a, IntArrayRef dims, const char* name) {
+    if (a.numel() > 0) return;
+    EMBER_CHECK(!dims.empty(), name, "(): Expected reduction dim to be specified for "
+                "input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+    auto mask = dim_mask(dims, a.dim(), name);
+    for (int64_t d = 0; d < a.dim(); ++d)
+        EMBER_CHECK(!mask.test(d) || a.size(d) != 0, name, "(): Expected reduction dim ", d,
+                    " to have non-zero size.");
 }
 
 }  // namespace detail
@@ -59,8 +79,9 @@ Tensor sum(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType>
 Tensor mean(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType> dtype) {
     a.check_defined("mean");
     DType dt = dtype.value_or(a.dtype());
-    EMBER_CHECK(is_floating_point(dt), "mean(): could not infer output dtype. Input dtype must be "
-                "either a floating point or complex dtype. Got: ", dtype_short_name(dt));
+    EMBER_CHECK(is_floating_point(dt), "mean(): could not infer output dtype. ",
+                dtype ? "Optional" : "Input", " dtype must be either a floating point or complex "
+                "dtype. Got: ", dtype_short_name(dt));
     auto mask = dim_mask(dims, a.dim(), "mean");
     int64_t count = 1;
     for (int64_t d = 0; d < a.dim(); ++d)
@@ -78,12 +99,14 @@ Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim, std::opti
 
 Tensor amax(const Tensor& a, IntArrayRef dims, bool keepdim) {
     a.check_defined("amax");
+    detail::check_nonempty_reduction(a, dims, "amax");
     return detail::reduce(a, dim_mask(dims, a.dim(), "amax"), keepdim, a.dtype(),
                           detail::ReduceOp::Max, "amax");
 }
 
 Tensor amin(const Tensor& a, IntArrayRef dims, bool keepdim) {
     a.check_defined("amin");
+    detail::check_nonempty_reduction(a, dims, "amin");
     return detail::reduce(a, dim_mask(dims, a.dim(), "amin"), keepdim, a.dtype(),
                           detail::ReduceOp::Min, "amin");
 }

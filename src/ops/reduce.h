@@ -2,9 +2,12 @@
 #pragma once
 
 #include <bitset>
+#include <functional>
+#include <optional>
 
 #include "ember/core/tensor.h"
 #include "ops/dispatch.h"
+#include "ops/tensor_iterator.h"
 
 namespace ember::detail {
 
@@ -15,5 +18,16 @@ Tensor reduce(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype,
 
 // The result shape of a reduction (reduced dims dropped, or kept as 1 with keepdim).
 DimVector reduced_shape(IntArrayRef sizes, std::bitset<64> mask, bool keepdim);
+
+// The driver behind reduce(): converts `in` to `dtype` (also the result's dtype), allocates the
+// result and calls `run` with the reduction iterator. An empty input instead fills the result
+// with `empty_value`, the reduction's identity (none: an error naming `name`).
+Tensor reduce_with(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype,
+                   const char* name, std::optional<double> empty_value,
+                   const std::function<void(TensorIterator&)>& run);
+
+// PyTorch's errors for reductions without an identity (max, min, amax, argmax...) over a
+// zero-size dim: `dims` as the user gave them (empty: all dims).
+void check_nonempty_reduction(const Tensor& a, IntArrayRef dims, const char* name);
 
 }  // namespace ember::detail

@@ -46,7 +46,8 @@ struct Half {
         uint32_t mant = h & 0x3ffu;
         uint32_t out;
         if (exp == 0x1f) {
-            out = sign | 0x7f800000u | (mant << 13);
+            // inf, or NaN made quiet (as the F16C conversion PyTorch uses on x86 does)
+            out = sign | 0x7f800000u | (mant ? 0x00400000u | (mant << 13) : 0u);
         } else if (exp == 0) {
             if (mant == 0) return std::bit_cast<float>(sign);
             // subnormal: value = mant * 2^-24

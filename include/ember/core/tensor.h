@@ -16,6 +16,7 @@
 #include "ember/core/device.h"
 #include "ember/core/dtype.h"
 #include "ember/core/error.h"
+#include "ember/core/generator.h"
 #include "ember/core/int_array.h"
 #include "ember/core/intrusive_ptr.h"
 #include "ember/core/scalar.h"
@@ -34,7 +35,13 @@ public:
 
     // ---- identity and metadata ----------------------------------------------------------
     bool defined() const { return static_cast<bool>(impl_); }
-    TensorImpl* impl() const { return impl_.get(); }
+    // The implementation; throws for an undefined (default-constructed) tensor, so every
+    // metadata accessor below reports that instead of crashing.
+    TensorImpl* impl() const {
+        if (!impl_) [[unlikely]]
+            throw_undefined();
+        return impl_.get();
+    }
     const intrusive_ptr<TensorImpl>& impl_ptr() const { return impl_; }
     bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
     uint32_t use_count() const { return impl_.use_count(); }
@@ -240,12 +247,9 @@ public:
     Tensor amin(IntArrayRef dims = {}, bool keepdim = false) const;
     Tensor argmax(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
     Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
-    Tensor var(std::optional<IntArrayRef> dims = std::nullopt, int64_t correction = 1,
-               bool keepdim = false) const;
-    Tensor std(std::optional<IntArrayRef> dims = std::nullopt, int64_t correction = 1,
-               bool keepdim = false) const;
-    Tensor norm(const Scalar& p = 2, std::optional<IntArrayRef> dims = std::nullopt,
-                bool keepdim = false) const;
+    Tensor var(IntArrayRef dims = {}, int64_t correction = 1, bool keepdim = false) const;
+    Tensor std(IntArrayRef dims = {}, int64_t correction = 1, bool keepdim = false) const;
+    Tensor norm(const Scalar& p = 2, IntArrayRef dims = {}, bool keepdim = false) const;
     Tensor logsumexp(IntArrayRef dims, bool keepdim = false) const;
     Tensor all() const;
     Tensor all(int64_t dim, bool keepdim = false) const;
@@ -272,19 +276,25 @@ public:
     Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
     Tensor masked_select(const Tensor& mask) const;
     Tensor nonzero() const;
-    std::pair<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false) const;
+    std::pair<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false,
+                                   bool stable = false) const;
     std::pair<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true,
                                    bool sorted = true) const;
     Tensor flip(IntArrayRef dims) const;
     Tensor repeat(IntArrayRef repeats) const;
     Tensor tril(int64_t diagonal = 0) const;
     Tensor triu(int64_t diagonal = 0) const;
+    Tensor& tril_(int64_t diagonal = 0);
+    Tensor& triu_(int64_t diagonal = 0);
 
-    // ---- random fill (see ember/core/generator.h) ---------------------------------------
-    Tensor& uniform_(double from = 0, double to = 1);
-    Tensor& normal_(double mean = 0, double std = 1);
-    Tensor& bernoulli_(double p = 0.5);
-    Tensor& random_(int64_t from, int64_t to);
+    // ---- random fill (see ember/ops/random.h; gen: the default generator when unset) -----
+    Tensor& uniform_(double from = 0, double to = 1, std::optional<Generator> gen = std::nullopt);
+    Tensor& normal_(double mean = 0, double std = 1, std::optional<Generator> gen = std::nullopt);
+    Tensor& bernoulli_(double p = 0.5, std::optional<Generator> gen = std::nullopt);
+    Tensor& bernoulli_(const Tensor& p, std::optional<Generator> gen = std::nullopt);
+    Tensor& random_(int64_t from, int64_t to, std::optional<Generator> gen = std::nullopt);
+    Tensor& random_(int64_t to, std::optional<Generator> gen = std::nullopt);
+    Tensor& random_(std::optional<Generator> gen = std::nullopt);
 
     // ---- comparison of whole tensors ----------------------------------------------------
     bool equal(const Tensor& o) const;
@@ -298,6 +308,7 @@ public:
     void check_defined(const char* op) const;
 
 private:
+    [[noreturn]] static void throw_undefined();
     void check_dtype_for_access(DType requested, const char* what) const;
 
     intrusive_ptr<TensorImpl> impl_;

@@ -1,0 +1,230 @@
+// ember_bench_core: per-op overhead (c = a + b on one-element tensors), memory-bound ops on 16M
+// floats (add, in-place add, sum), sgemm through ember::mm and straight through cblas_sgemm, and
+// the machine's memory bandwidth (plain C++ copy, triad and read loops on the same sizes). The
+// LibTorch cases (bench_core_torch.cpp) are registered next to ember's, so that one run measures
+// both under the same conditions; every case runs with 1 and with 2 threads, the same count on
+// both sides. bench/compare.py runs this binary and prints the ratios.
+#include <cblas.h>
+#include <omp.h>
+
+#include <ember/ember.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench_core.h"
+
+namespace bench {
+
+void set_threads(int threads) {
+    ember::set_num_threads(threads);  // also OpenMP's count, which OpenBLAS's OpenMP build follows
+    omp_set_num_threads(threads);
+#ifdef OPENBLAS_VERSION
+    openblas_set_num_threads(threads);
+#endif
+}
+
+namespace {
+
+// Values in [-1, 1) from a linear congruential generator (what they are does not matter here,
+// only that they are ordinary normal floats).
+void fill(float* p, int64_t n, uint64_t seed) {
+    uint64_t s = seed * 6364136223846793005ULL + 1;
+    for (int64_t i = 0; i < n; ++i) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        p[i] = static_cast<float>(static_cast<double>(s >> 40) / double(1 << 23) - 1.0);
+    }
+}
+
+ember::Tensor filled(ember::IntArrayRef shape, uint64_t seed) {
+    ember::Tensor t = ember::empty(shape);
+    fill(t.data_ptr<float>(), t.numel(), seed);
+    return t;
+}
+
+// ---- ember ----------------------------------------------------------------------------------
+
+void ember_add_one_element(benchmark::State& state, int threads) {
+    set_threads(threads);
+    ember::Tensor a = ember::ones({1}), b = ember::ones({1}), c;
+    for (auto _ : state) {
+        c = a + b;  // the previous c is released here, as in a loop of `c = a + b`
+        benchmark::DoNotOptimize(c.data_ptr());
+    }
+}
+
+void ember_add_large(benchmark::State& state, int threads) {
+    set_threads(threads);
+    ember::Tensor a = filled({kLargeNumel}, 1), b = filled({kLargeNumel}, 2), c;
+    for (auto _ : state) {
+        c = ember::Tensor();  // release the previous result first, as LibTorch's case does
+        c = a + b;
+        benchmark::DoNotOptimize(c.data_ptr());
+    }
+    report_rate(state, "GB/s", 3 * kLargeBytes / 1e9);
+}
+
+void ember_add_large_inplace(benchmark::State& state, int threads) {
+    set_threads(threads);
+    ember::Tensor a = filled({kLargeNumel}, 1), b = filled({kLargeNumel}, 2);
+    for (auto _ : state) {
+        a.add_(b);
+        benchmark::DoNotOptimize(a.data_ptr());
+    }
+    report_rate(state, "GB/s", 3 * kLargeBytes / 1e9);
+}
+
+void ember_sum_large(benchmark::State& state, int threads) {
+    set_threads(threads);
+    ember::Tensor a = filled({kLargeNumel}, 3);
+    for (auto _ : state) {
+        ember::Tensor s = a.sum();
+        benchmark::DoNotOptimize(s.data_ptr());
+    }
+    report_rate(state, "GB/s", kLargeBytes / 1e9);
+}
+
+void ember_mm(benchmark::State& state, int threads, int64_t n) {
+    set_threads(threads);
+    ember::Tensor a = filled({n, n}, 4), b = filled({n, n}, 5);
+    for (auto _ : state) {
+        ember::Tensor c = ember::mm(a, b);  // a new result each call, as torch::mm
+        benchmark::DoNotOptimize(c.data_ptr());
+    }
+    report_rate(state, "GFLOP/s", 2.0 * double(n) * double(n) * double(n) / 1e9);
+}
+
+// ---- the limits: BLAS itself and the memory bandwidth ---------------------------------------
+
+void cblas_mm(benchmark::State& state, int threads, int64_t n) {
+    set_threads(threads);  // OpenBLAS threads itself inside the call
+    std::vector<float> a(static_cast<size_t>(n * n)), b(a.size()), c(a.size());
+    fill(a.data(), n * n, 4);
+    fill(b.data(), n * n, 5);
+    const int ni = static_cast<int>(n);
+    for (auto _ : state) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data(), ni,
+                    b.data(), ni, 0.0f, c.data(), ni);
+        benchmark::DoNotOptimize(c.data());
+    }
+    report_rate(state, "GFLOP/s", 2.0 * double(n) * double(n) * double(n) / 1e9);
+}
+
+// Plain loops over preallocated arrays, split over `threads` OpenMP threads: what the memory
+// system gives a simple vectorised kernel (no allocation, no dispatch).
+struct Arrays {
+    std::vector<float> a, b, c;
+    explicit Arrays(int threads)
+        : a(static_cast<size_t>(kLargeNumel)), b(a.size()), c(a.size()) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t i = 0; i < kLargeNumel; ++i) {  // first touch by the threads that use it
+            a[i] = 1.0f;
+            b[i] = 2.0f;
+            c[i] = 0.5f;
+        }
+    }
+};
+
+void baseline_copy(benchmark::State& state, int threads) {
+    set_threads(threads);
+    Arrays x(threads);
+    float* dst = x.a.data();
+    const float* src = x.b.data();
+    for (auto _ : state) {
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+        for (int64_t i = 0; i < kLargeNumel; ++i) dst[i] = src[i];
+        benchmark::DoNotOptimize(dst);
+        benchmark::ClobberMemory();
+    }
+    report_rate(state, "GB/s", 2 * kLargeBytes / 1e9);
+}
+
+void baseline_triad(benchmark::State& state, int threads) {
+    set_threads(threads);
+    Arrays x(threads);
+    float* dst = x.a.data();
+    const float* b = x.b.data();
+    const float* c = x.c.data();
+    for (auto _ : state) {
+#pragma omp parallel for simd num_threads(threads) schedule(static)
+        for (int64_t i = 0; i < kLargeNumel; ++i) dst[i] = b[i] + 3.0f * c[i];
+        benchmark::DoNotOptimize(dst);
+        benchmark::ClobberMemory();
+    }
+    report_rate(state, "GB/s", 3 * kLargeBytes / 1e9);
+}
+
+void baseline_read(benchmark::State& state, int threads) {
+    set_threads(threads);
+    Arrays x(threads);
+    const float* src = x.b.data();
+    for (auto _ : state) {
+        float total = 0;
+#pragma omp parallel for simd num_threads(threads) schedule(static) reduction(+ : total)
+        for (int64_t i = 0; i < kLargeNumel; ++i) total += src[i];
+        benchmark::DoNotOptimize(total);
+    }
+    report_rate(state, "GB/s", kLargeBytes / 1e9);
+}
+
+template <class F, class... Args>
+void add(const std::string& name, F f, Args... args) {
+    benchmark::RegisterBenchmark(name.c_str(), f, args...)->UseRealTime();
+}
+
+// Cases grouped by workload, ember next to LibTorch and the limits, names
+// "<workload>/<implementation>/threads:<n>" (bench/compare.py relies on that form).
+void register_all() {
+    for (int t : {1, 2}) {
+        const std::string th = "/threads:" + std::to_string(t);
+        add("add_1elem/ember" + th, ember_add_one_element, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("add_1elem/libtorch" + th, libtorch::add_one_element, t);
+#endif
+        add("add_16M/ember" + th, ember_add_large, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("add_16M/libtorch" + th, libtorch::add_large, t);
+#endif
+        add("add_16M/triad_loop" + th, baseline_triad, t);
+        add("add_16M_inplace/ember" + th, ember_add_large_inplace, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("add_16M_inplace/libtorch" + th, libtorch::add_large_inplace, t);
+#endif
+        add("add_16M_inplace/triad_loop" + th, baseline_triad, t);
+        add("sum_16M/ember" + th, ember_sum_large, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("sum_16M/libtorch" + th, libtorch::sum_large, t);
+#endif
+        add("sum_16M/read_loop" + th, baseline_read, t);
+        add("copy_16M/copy_loop" + th, baseline_copy, t);
+        for (int64_t n : {256, 1024, 2048}) {
+            const std::string w = "mm_N" + std::to_string(n);
+            add(w + "/ember" + th, ember_mm, t, n);
+#ifdef EMBER_BENCH_WITH_TORCH
+            add(w + "/libtorch" + th, libtorch::mm, t, n);
+#endif
+            add(w + "/cblas_sgemm" + th, cblas_mm, t, n);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+#ifdef EMBER_BENCH_WITH_TORCH
+    benchmark::AddCustomContext("libtorch", bench::libtorch::version());
+#else
+    benchmark::AddCustomContext("libtorch", "not found at configure time: ember cases only");
+#endif
+#ifdef OPENBLAS_VERSION
+    benchmark::AddCustomContext("openblas", openblas_get_config());
+#endif
+    bench::register_all();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

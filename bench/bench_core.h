@@ -1,0 +1,36 @@
+// Shared by the two halves of ember_bench_core: the sizes of the cases, the thread setting both
+// sides use, and the LibTorch cases (bench_core_torch.cpp, built when CMake finds LibTorch).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+namespace bench {
+
+// 16M float32 elements: 64 MiB per tensor, far beyond the caches.
+inline constexpr int64_t kLargeNumel = int64_t(16) << 20;
+inline constexpr double kLargeBytes = double(kLargeNumel) * sizeof(float);
+
+// Sets ember's threads, OpenMP's and OpenBLAS's to `threads` (LibTorch's side adds its own).
+void set_threads(int threads);
+
+// Throughput counters: `amount` units of work per iteration, reported per second.
+inline void report_rate(benchmark::State& state, const char* name, double amount) {
+    state.counters[name] =
+        benchmark::Counter(amount, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+#ifdef EMBER_BENCH_WITH_TORCH
+namespace libtorch {
+std::string version();
+void add_one_element(benchmark::State& state, int threads);
+void add_large(benchmark::State& state, int threads);
+void add_large_inplace(benchmark::State& state, int threads);
+void sum_large(benchmark::State& state, int threads);
+void mm(benchmark::State& state, int threads, int64_t n);
+}  // namespace libtorch
+#endif
+
+}  // namespace bench
