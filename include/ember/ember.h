@@ -1,6 +1,7 @@
 // ember: the umbrella header. `#include <ember/ember.h>` gives the whole public API.
 #pragma once
 
+#include "ember/core/allocator.h"
 #include "ember/core/device.h"
 #include "ember/core/dtype.h"
 #include "ember/core/error.h"

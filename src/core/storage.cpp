@@ -1,22 +1,9 @@
 // Storage allocation and release.
 #include "ember/core/storage.h"
 
-#include <cstdlib>
-#include <new>
-
 #include "ember/core/error.h"
 
 namespace ember {
-
-void* cpu_allocate(size_t nbytes) {
-    if (nbytes == 0) return nullptr;
-    size_t rounded = (nbytes + 63) & ~size_t(63);
-    void* p = std::aligned_alloc(64, rounded);
-    EMBER_CHECK(p != nullptr, "out of memory: failed to allocate ", nbytes, " bytes on cpu");
-    return p;
-}
-
-void cpu_free(void* p, size_t /*nbytes*/) { std::free(p); }
 
 [[noreturn]] static void no_cuda() {
     EMBER_ERROR("ember was built without CUDA: rebuild with -DEMBER_CUDA=ON to use cuda devices");

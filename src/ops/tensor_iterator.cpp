@@ -8,11 +8,12 @@
 
 namespace ember::detail {
 
-void TensorIterator::add(Tensor t, bool is_output, bool is_scalar) {
+void TensorIterator::add(const Tensor* borrowed, Tensor owned, bool is_output, bool is_scalar) {
     EMBER_ASSERT(ntensors_ < kMaxOperands, "too many operands");
     EMBER_ASSERT(!is_output || ntensors_ == noutputs_, "outputs must be added before inputs");
     IterOperand& op = ops_[ntensors_++];
-    op.tensor = std::move(t);
+    op.borrowed = borrowed;
+    op.owned = std::move(owned);
     op.is_output = is_output;
     op.is_scalar = is_scalar;
     if (is_output) ++noutputs_;
@@ -23,7 +24,7 @@ void TensorIterator::compute_shape(const IteratorConfig& c) {
     // PyTorch, but wrapped scalars are created on the op's device anyway).
     bool have_device = false;
     for (int i = 0; i < ntensors_; ++i) {
-        const Tensor& t = ops_[i].tensor;
+        const Tensor& t = ops_[i].tensor();
         if (!t.defined()) continue;
         if (!have_device) {
             device_ = t.device();
@@ -35,13 +36,13 @@ void TensorIterator::compute_shape(const IteratorConfig& c) {
     }
     // Broadcast shape of the inputs (and of outputs for reductions, which define it).
     out_shape_.clear();
-    if (ntensors_ == noutputs_ && noutputs_ > 0 && ops_[0].tensor.defined()) {
-        IntArrayRef s = ops_[0].tensor.sizes();  // no inputs (fill): the output's shape
+    if (ntensors_ == noutputs_ && noutputs_ > 0 && ops_[0].tensor().defined()) {
+        IntArrayRef s = ops_[0].tensor().sizes();  // no inputs (fill): the output's shape
         out_shape_.assign(s.begin(), s.end());
     }
     bool first = true;
     for (int i = noutputs_; i < ntensors_; ++i) {
-        const Tensor& t = ops_[i].tensor;
+        const Tensor& t = ops_[i].tensor();
         if (first) {
             out_shape_ = DimVector(t.sizes().begin(), t.sizes().end());
             first = false;
@@ -51,7 +52,7 @@ void TensorIterator::compute_shape(const IteratorConfig& c) {
     }
     if (c.is_reduction) return;  // the reduction builder sets the output geometry itself
     for (int i = 0; i < noutputs_; ++i) {
-        const Tensor& t = ops_[i].tensor;
+        const Tensor& t = ops_[i].tensor();
         if (t.defined() && !(t.sizes() == IntArrayRef(out_shape_)))
             EMBER_ERROR(c.op, ": output with shape ", shape_str(t.sizes()),
                         " doesn't match the broadcast shape ", shape_str(out_shape_));
@@ -82,11 +83,11 @@ DType DTypeGroups::result() const {
 void TensorIterator::compute_dtypes(const IteratorConfig& c) {
     if (c.allow_mixed_dtypes) {
         for (int i = 0; i < ntensors_; ++i)
-            if (ops_[i].tensor.defined()) ops_[i].dtype = ops_[i].tensor.dtype();
+            if (ops_[i].tensor().defined()) ops_[i].dtype = ops_[i].tensor().dtype();
         common_dtype_ = ntensors_ > noutputs_ ? ops_[noutputs_].dtype : ops_[0].dtype;
         if (c.output_dtype)
             for (int i = 0; i < noutputs_; ++i)
-                if (!ops_[i].tensor.defined()) ops_[i].dtype = *c.output_dtype;
+                if (!ops_[i].tensor().defined()) ops_[i].dtype = *c.output_dtype;
         return;
     }
     if (c.compute_dtype) {
@@ -94,7 +95,7 @@ void TensorIterator::compute_dtypes(const IteratorConfig& c) {
     } else {
         DTypeGroups groups;
         for (int i = noutputs_; i < ntensors_; ++i)
-            groups.add(ops_[i].tensor.dtype(), ops_[i].tensor.dim(), ops_[i].is_scalar);
+            groups.add(ops_[i].tensor().dtype(), ops_[i].tensor().dim(), ops_[i].is_scalar);
         common_dtype_ = groups.result();
         if (c.promote_integer_to_float && !is_floating_point(common_dtype_))
             common_dtype_ = default_dtype();
@@ -102,27 +103,28 @@ void TensorIterator::compute_dtypes(const IteratorConfig& c) {
     DType out_dtype = c.output_dtype.value_or(common_dtype_);
     for (int i = 0; i < noutputs_; ++i) {
         IterOperand& op = ops_[i];
-        if (!op.tensor.defined()) {
+        const Tensor& t = op.tensor();
+        if (!t.defined()) {
             op.dtype = out_dtype;
             continue;
         }
-        if (c.check_safe_cast && !can_cast(out_dtype, op.tensor.dtype()))
+        if (c.check_safe_cast && !can_cast(out_dtype, t.dtype()))
             EMBER_ERROR(c.op, ": result type ", dtype_short_name(out_dtype),
-                        " can't be cast to the desired output type ",
-                        dtype_short_name(op.tensor.dtype()));
-        op.dtype = op.tensor.dtype();
+                        " can't be cast to the desired output type ", dtype_short_name(t.dtype()));
+        op.dtype = t.dtype();
         if (op.dtype != out_dtype) {
             // Compute into a temporary of the result dtype, copied back by finish().
-            op.original = op.tensor;
-            op.tensor = empty(op.original.sizes(), {.dtype = out_dtype, .device = device_});
+            EMBER_ASSERT(op.borrowed, "an owned output cannot need a copy back");
+            op.copy_back_to = op.borrowed;
+            op.owned = empty(t.sizes(), {.dtype = out_dtype, .device = device_});
             op.dtype = out_dtype;
         }
     }
     for (int i = noutputs_; i < ntensors_; ++i) {
         IterOperand& op = ops_[i];
-        if (c.promote_inputs && op.tensor.dtype() != common_dtype_)
-            op.tensor = op.tensor.to(common_dtype_);
-        op.dtype = op.tensor.dtype();
+        if (c.promote_inputs && op.tensor().dtype() != common_dtype_)
+            op.owned = op.tensor().to(common_dtype_);
+        op.dtype = op.tensor().dtype();
     }
 }
 
@@ -132,10 +134,11 @@ void TensorIterator::compute_strides_and_order(const IteratorConfig& c) {
     for (int i = 0; i < ntensors_; ++i) {
         IterOperand& op = ops_[i];
         op.strides.assign(nd, 0);
-        if (!op.tensor.defined()) continue;
-        IntArrayRef sz = op.tensor.sizes(), st = op.tensor.strides();
+        const Tensor& t = op.tensor();
+        if (!t.defined()) continue;
+        IntArrayRef sz = t.sizes(), st = t.strides();
         int offset = nd - static_cast<int>(sz.size());
-        int64_t es = element_size(op.tensor.dtype());
+        int64_t es = element_size(t.dtype());
         for (int k = 0; k < static_cast<int>(sz.size()); ++k)
             op.strides[offset + k] = (sz[k] == 1 && out_shape_[offset + k] != 1) ? 0 : st[k] * es;
     }
@@ -146,7 +149,7 @@ void TensorIterator::compute_strides_and_order(const IteratorConfig& c) {
     auto should_swap = [&](int64_t d0, int64_t d1) -> int {
         for (int i = 0; i < ntensors_; ++i) {
             const IterOperand& op = ops_[i];
-            if (!op.tensor.defined()) continue;
+            if (!op.tensor().defined()) continue;
             int64_t s0 = op.strides[d0], s1 = op.strides[d1];
             if (c.is_reduction && op.is_output && ((s0 == 0) != (s1 == 0)))
                 return s1 == 0 ? 1 : -1;  // reduced dims (stride 0 in the output) go first
@@ -182,7 +185,7 @@ void TensorIterator::allocate_outputs(const IteratorConfig&) {
     const int nd = static_cast<int>(shape_.size());
     for (int i = 0; i < noutputs_; ++i) {
         IterOperand& op = ops_[i];
-        if (op.tensor.defined()) continue;
+        if (op.tensor().defined()) continue;
         // Dense strides in iteration order, mapped back to tensor dims.
         DimVector tensor_strides(nd, 0);
         int64_t es = element_size(op.dtype);
@@ -192,7 +195,7 @@ void TensorIterator::allocate_outputs(const IteratorConfig&) {
             op.strides[k] = running * es;
             running *= std::max<int64_t>(shape_[k], 1);
         }
-        op.tensor = empty_strided(out_shape_, tensor_strides, {.dtype = op.dtype, .device = device_});
+        op.owned = empty_strided(out_shape_, tensor_strides, {.dtype = op.dtype, .device = device_});
     }
 }
 
@@ -230,13 +233,13 @@ void TensorIterator::build(const IteratorConfig& c) {
     // Fast path: every defined operand contiguous with the full shape (no broadcasting).
     bool fast = !c.is_reduction;
     for (int i = 0; i < ntensors_ && fast; ++i) {
-        const Tensor& t = ops_[i].tensor;
+        const Tensor& t = ops_[i].tensor();
         if (t.defined() && !(t.is_contiguous() && t.sizes() == IntArrayRef(out_shape_))) fast = false;
     }
     if (fast) {
         for (int i = 0; i < noutputs_; ++i)
-            if (!ops_[i].tensor.defined())
-                ops_[i].tensor = empty(out_shape_, {.dtype = ops_[i].dtype, .device = device_});
+            if (!ops_[i].tensor().defined())
+                ops_[i].owned = empty(out_shape_, {.dtype = ops_[i].dtype, .device = device_});
         shape_.assign(1, numel_);
         perm_.assign(1, 0);
         for (int i = 0; i < ntensors_; ++i) ops_[i].strides.assign(1, element_size(ops_[i].dtype));
@@ -245,9 +248,10 @@ void TensorIterator::build(const IteratorConfig& c) {
         allocate_outputs(c);
         coalesce();
     }
-    for (int i = 0; i < ntensors_; ++i)
-        ops_[i].data = ops_[i].tensor.numel() > 0 ? static_cast<char*>(ops_[i].tensor.data_ptr())
-                                                  : nullptr;
+    for (int i = 0; i < ntensors_; ++i) {
+        const Tensor& t = ops_[i].tensor();
+        ops_[i].data = t.numel() > 0 ? static_cast<char*>(t.data_ptr()) : nullptr;
+    }
 }
 
 bool TensorIterator::is_contiguous() const {
@@ -258,12 +262,15 @@ bool TensorIterator::is_contiguous() const {
 }
 
 Tensor TensorIterator::output(int i) const {
-    return ops_[i].original.defined() ? ops_[i].original : ops_[i].tensor;
+    return ops_[i].copy_back_to ? *ops_[i].copy_back_to : ops_[i].tensor();
 }
 
 void TensorIterator::finish() {
     for (int i = 0; i < noutputs_; ++i)
-        if (ops_[i].original.defined()) ops_[i].original.copy_(ops_[i].tensor);
+        if (ops_[i].copy_back_to) {
+            Tensor target = *ops_[i].copy_back_to;  // copy_ needs a non-const handle
+            target.copy_(ops_[i].owned);
+        }
 }
 
 TensorIterator TensorIterator::unary(const Tensor& out, const Tensor& a, const IteratorConfig& c) {
@@ -294,7 +301,7 @@ TensorIterator TensorIterator::reduction(const Tensor& out, const Tensor& in,
         if (out.size(d) == 1 && in.size(d) != 1) strides[d] = 0;
     Tensor restrided = out.as_strided(in.sizes(), strides);
     TensorIterator it;
-    it.add_output(restrided);
+    it.add_output(std::move(restrided));
     it.add_input(in);
     IteratorConfig cfg = c;
     cfg.is_reduction = true;

@@ -49,9 +49,16 @@ struct DTypeGroups {
     DType result() const;
 };
 
+// One operand. The caller's tensors are borrowed (the iterator lives inside the op call, so
+// they outlive it; copying handles would cost an atomic increment and decrement each); a tensor
+// the iterator creates (an allocated output, a converted input, a temporary output to copy
+// back) is owned.
 struct IterOperand {
-    Tensor tensor;       // what the kernel reads or writes (maybe a converted temporary)
-    Tensor original;     // the user's output when `tensor` is a temporary to copy back
+    const Tensor* borrowed = nullptr;
+    Tensor owned;
+    // The user's output when the kernel writes a temporary of another dtype (finish() copies).
+    const Tensor* copy_back_to = nullptr;
+    const Tensor& tensor() const { return owned.defined() || !borrowed ? owned : *borrowed; }
     char* data = nullptr;
     DimVector strides;   // in bytes, in iteration order
     DType dtype = DType::Float32;
@@ -63,9 +70,14 @@ class TensorIterator {
 public:
     TensorIterator() = default;
 
-    // Operands: outputs first (undefined ones get allocated), then inputs.
-    void add_output(Tensor t) { add(std::move(t), true, false); }
-    void add_input(const Tensor& t, bool is_scalar = false) { add(t, false, is_scalar); }
+    // Operands: outputs first (undefined ones get allocated), then inputs. An lvalue is
+    // borrowed and must outlive the iterator; a temporary is kept alive by the iterator.
+    void add_output(const Tensor& t) { add(&t, Tensor(), true, false); }
+    void add_output(Tensor&& t) { add(nullptr, std::move(t), true, false); }
+    void add_input(const Tensor& t, bool is_scalar = false) { add(&t, Tensor(), false, is_scalar); }
+    void add_input(Tensor&& t, bool is_scalar = false) {
+        add(nullptr, std::move(t), false, is_scalar);
+    }
     void build(const IteratorConfig& config);
 
     // Convenience builders for the common shapes of ops.
@@ -84,7 +96,7 @@ public:
     DType dtype(int arg) const { return ops_[arg].dtype; }
     char* data(int arg) const { return ops_[arg].data; }
     int64_t stride(int arg, int dim) const { return ops_[arg].strides[dim]; }
-    const Tensor& tensor(int arg) const { return ops_[arg].tensor; }
+    const Tensor& tensor(int arg) const { return ops_[arg].tensor(); }
     // The result as the user sees it (after copy-back of temporaries).
     Tensor output(int i = 0) const;
     Device device() const { return device_; }
@@ -107,7 +119,7 @@ public:
     const DimVector& strides_of(int arg) const { return ops_[arg].strides; }
 
 private:
-    void add(Tensor t, bool is_output, bool is_scalar);
+    void add(const Tensor* borrowed, Tensor owned, bool is_output, bool is_scalar);
     void compute_shape(const IteratorConfig& c);
     void compute_dtypes(const IteratorConfig& c);
     void compute_strides_and_order(const IteratorConfig& c);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "ember/core/allocator.h"
 #include "ember/core/device.h"
 #include "ember/core/intrusive_ptr.h"
 
@@ -42,8 +43,5 @@ private:
 
 using Storage = intrusive_ptr<StorageImpl>;
 
-// The allocator behind every CPU storage: 64-byte aligned (a cache line, and AVX-512 friendly).
-void* cpu_allocate(size_t nbytes);
-void cpu_free(void* p, size_t nbytes);
 
 }  // namespace ember
