@@ -1,6 +1,7 @@
 // Tensor metadata accessors, element access and autograd flags.
 #include "ember/core/tensor.h"
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -153,6 +154,44 @@ void check_same_device(const char* op, std::initializer_list<const Tensor*> tens
 std::string describe(const Tensor& t) {
     if (!t.defined()) return "undefined";
     return str_cat(shape_str(t.sizes()), " ", t.dtype(), " ", t.device());
+}
+
+bool is_non_overlapping_and_dense(const Tensor& t) {
+    IntArrayRef sz = t.sizes(), st = t.strides();
+    DimVector order(sz.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
+    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return st[a] < st[b]; });
+    int64_t expected = 1;
+    for (int64_t d : order) {
+        if (sz[d] == 1) continue;
+        if (st[d] != expected) return false;
+        expected *= sz[d];
+    }
+    return true;
+}
+
+void check_no_internal_overlap(const Tensor& out, const char* op) {
+    for (int64_t d = 0; d < out.dim(); ++d)
+        EMBER_CHECK(!(out.size(d) > 1 && out.stride(d) == 0), op,
+                    ": unsupported operation: more than one element of the written-to tensor "
+                    "refers to a single memory location. Please clone() the tensor before "
+                    "performing the operation (written-to tensor ", describe(out), " with strides ",
+                    shape_str(out.strides()), ")");
+}
+
+void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* op) {
+    if (out.storage().get() != in.storage().get() || out.numel() == 0 || in.numel() == 0) return;
+    if (out.data_ptr() == in.data_ptr() && out.sizes() == in.sizes() && out.strides() == in.strides())
+        return;  // the same elements: an ordinary in-place op
+    if (!is_non_overlapping_and_dense(out) || !is_non_overlapping_and_dense(in)) return;
+    const char* o = static_cast<const char*>(out.data_ptr());
+    const char* i = static_cast<const char*>(in.data_ptr());
+    bool disjoint = o + out.nbytes() <= i || i + in.nbytes() <= o;
+    EMBER_CHECK(disjoint, op, ": unsupported operation: some elements of the input tensor and the "
+                "written-to tensor refer to a single memory location. Please clone() the tensor "
+                "before performing the operation (written-to ", describe(out), " strides ",
+                shape_str(out.strides()), ", input ", describe(in), " strides ",
+                shape_str(in.strides()), ")");
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {

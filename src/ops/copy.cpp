@@ -44,7 +44,8 @@ Tensor& Tensor::fill_(const Scalar& value) {
     if (numel() == 0) return *this;
     TensorIterator it;
     it.add_output(*this);
-    it.build({.op = "fill_", .allow_mixed_dtypes = true, .check_safe_cast = false});
+    it.build({.op = "fill_", .allow_mixed_dtypes = true, .check_safe_cast = false,
+              .check_mem_overlap = false});  // filling an expanded tensor is fine
     detail::kernels(device()).fill(it, value);
     bump(*this);
     return *this;

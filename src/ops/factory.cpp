@@ -72,23 +72,9 @@ Tensor full(IntArrayRef sizes, const Scalar& value, TensorOptions o) {
 // Strides for a new tensor shaped like `like`: its own when it is dense without overlap
 // (PyTorch's preserve_format), row-major otherwise.
 static DimVector like_strides(const Tensor& like) {
-    IntArrayRef sz = like.sizes(), st = like.strides();
-    // Dense and non-overlapping: sorting dims by stride gives a contiguous layout.
-    DimVector order(sz.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
-    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return st[a] < st[b]; });
-    int64_t expected = 1;
-    bool dense = true;
-    for (int64_t d : order) {
-        if (sz[d] == 1) continue;
-        if (st[d] != expected) {
-            dense = false;
-            break;
-        }
-        expected *= sz[d];
-    }
-    if (dense && like.numel() > 0) return DimVector(st.begin(), st.end());
-    return contiguous_strides(sz);
+    if (like.numel() > 0 && detail::is_non_overlapping_and_dense(like))
+        return DimVector(like.strides().begin(), like.strides().end());
+    return contiguous_strides(like.sizes());
 }
 
 Tensor empty_like(const Tensor& like, TensorOptions o) {

@@ -43,8 +43,9 @@ void run_index_gather(const Tensor& out, const Tensor& src, const Tensor& offset
     it.add_output(out);
     it.add_input(src);
     it.add_input(offset);
+    // The destination is restrided (stride 0 along the indexed dim) on purpose.
     it.build({.op = "index", .promote_inputs = false, .allow_mixed_dtypes = true,
-              .check_safe_cast = false});
+              .check_safe_cast = false, .check_mem_overlap = false});
     if (it.numel() > 0) kernels(out.device()).index_gather(it, stride);
 }
 
@@ -54,8 +55,9 @@ void run_index_put(const Tensor& dst, const Tensor& value, const Tensor& offset,
     it.add_output(dst);
     it.add_input(value);
     it.add_input(offset);
+    // The destination is restrided (stride 0 along the indexed dim) on purpose.
     it.build({.op = "index_put_", .promote_inputs = false, .allow_mixed_dtypes = true,
-              .check_safe_cast = false});
+              .check_safe_cast = false, .check_mem_overlap = false});
     if (it.numel() > 0) kernels(dst.device()).index_put(it, stride, accumulate);
     dst.storage()->bump_version();
 }

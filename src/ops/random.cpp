@@ -35,17 +35,6 @@ void check_floating(const Tensor& t, const char* op, const char* kernel) {
     if (!t.is_floating_point()) not_implemented(op, kernel, t, "a floating-point tensor");
 }
 
-// Writing one random value through several elements that share memory is refused, as in
-// PyTorch (an expanded tensor would otherwise keep only the last draw).
-void check_no_internal_overlap(const Tensor& t, const char* op) {
-    for (int64_t d = 0; d < t.dim(); ++d)
-        EMBER_CHECK(!(t.size(d) > 1 && t.stride(d) == 0), op,
-                    ": unsupported operation: more than one element of the written-to tensor "
-                    "refers to a single memory location. Please clone() the tensor before "
-                    "performing the operation (got ", describe(t), " with strides ",
-                    shape_str(t.strides()), ")");
-}
-
 // Runs `kernel(iterator, generator state)` on self (and the extra input, if defined) with the
 // generator locked for the whole op. Non-CPU tensors are filled through a CPU tensor of the
 // same layout: the values always come from the CPU generator's stream.
@@ -53,14 +42,15 @@ template <class Kernel>
 Tensor& fill_random(Tensor& self, const char* op, const std::optional<Generator>& gen,
                     const Kernel& kernel, const Tensor& input = Tensor()) {
     if (self.numel() == 0) return self;
-    check_no_internal_overlap(self, op);
+    detail::check_no_internal_overlap(self, op);  // one draw per element
     Tensor target = self.is_cpu()
                         ? self
                         : empty_strided(self.sizes(), self.strides(), {.dtype = self.dtype()});
     TensorIterator it;
     it.add_output(target);
     if (input.defined()) it.add_input(input);
-    it.build({.op = op, .allow_mixed_dtypes = true, .check_safe_cast = false});
+    it.build({.op = op, .allow_mixed_dtypes = true, .check_safe_cast = false,
+              .check_mem_overlap = false});  // checked above
     Generator g = generator_or_default(gen);
     {
         std::lock_guard<std::mutex> lock(g.impl()->mutex);
@@ -343,7 +333,8 @@ Tensor randperm(int64_t n, TensorOptions options, std::optional<Generator> gen) 
         Tensor target = t.is_cpu() ? t : empty({n}, {.dtype = dtype});
         TensorIterator it;
         it.add_output(target);
-        it.build({.op = op, .allow_mixed_dtypes = true, .check_safe_cast = false});
+        it.build({.op = op, .allow_mixed_dtypes = true, .check_safe_cast = false,
+              .check_mem_overlap = false});  // checked above
         Generator g = generator_or_default(gen);
         {
             std::lock_guard<std::mutex> lock(g.impl()->mutex);

@@ -5,6 +5,7 @@
 
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
+#include "ops/util.h"
 
 namespace ember::detail {
 
@@ -226,7 +227,18 @@ void TensorIterator::coalesce() {
     for (int a = 0; a < ntensors_; ++a) ops_[a].strides.resize(prev + 1);
 }
 
+void TensorIterator::check_overlap(const IteratorConfig& c) const {
+    for (int i = 0; i < noutputs_; ++i) {
+        const IterOperand& out = ops_[i];
+        if (!out.borrowed || !out.borrowed->defined()) continue;  // a new tensor overlaps nothing
+        check_no_internal_overlap(*out.borrowed, c.op);
+        for (int j = noutputs_; j < ntensors_; ++j)
+            if (ops_[j].tensor().defined()) check_no_partial_overlap(*out.borrowed, ops_[j].tensor(), c.op);
+    }
+}
+
 void TensorIterator::build(const IteratorConfig& c) {
+    if (c.check_mem_overlap && !c.is_reduction) check_overlap(c);
     compute_shape(c);
     compute_dtypes(c);
     numel_ = prod(out_shape_);

@@ -38,6 +38,9 @@ struct IteratorConfig {
     // Outputs that exist must already have the broadcast shape (in-place ops); otherwise
     // outputs are allocated.
     bool is_reduction = false;
+    // Refuse writing through overlapping memory (see check_no_internal_overlap and
+    // check_no_partial_overlap in ops/util.h).
+    bool check_mem_overlap = true;
 };
 
 // PyTorch's result_type over three priority groups of operands: tensors with dims, 0-dim
@@ -120,6 +123,7 @@ public:
 
 private:
     void add(const Tensor* borrowed, Tensor owned, bool is_output, bool is_scalar);
+    void check_overlap(const IteratorConfig& c) const;
     void compute_shape(const IteratorConfig& c);
     void compute_dtypes(const IteratorConfig& c);
     void compute_strides_and_order(const IteratorConfig& c);

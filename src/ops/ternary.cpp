@@ -125,7 +125,8 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
     it.add_input(m);
     it.add_input(v);
     it.add_input(*this);
-    it.build({.op = "masked_fill_", .allow_mixed_dtypes = true, .check_safe_cast = false});
+    it.build({.op = "masked_fill_", .allow_mixed_dtypes = true, .check_safe_cast = false,
+              .check_mem_overlap = false});  // allowed (deprecated) on expanded tensors
     if (it.numel() > 0) detail::kernels(device()).where(it);
     storage()->bump_version();
     return *this;

@@ -20,6 +20,18 @@ void check_same_device(const char* op, std::initializer_list<const Tensor*> tens
 // Metadata for error messages: "[2, 3] float32 cpu".
 std::string describe(const Tensor& t);
 
+// Whether t's elements fill a block of memory exactly once (some permutation of a contiguous
+// layout): PyTorch's is_non_overlapping_and_dense.
+bool is_non_overlapping_and_dense(const Tensor& t);
+
+// In-place writes through a tensor whose elements share memory (an expanded tensor) are
+// refused, as in PyTorch; `op` names the operation in the message.
+void check_no_internal_overlap(const Tensor& out, const char* op);
+// Refuses an input that partly overlaps the output (same memory, different layout): the
+// result would depend on the order elements are written. Only decided, as in PyTorch, when
+// both are dense; the same tensor as input and output is fine.
+void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* op);
+
 // A new tensor (not a view) sharing t's storage with the given geometry.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
 

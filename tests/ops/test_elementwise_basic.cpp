@@ -95,3 +95,28 @@ TEST(Reduce, SumMeanBasics) {
     EXPECT_EQ(zeros({0}).sum().item<double>(), 0.0);
     EXPECT_EMBER_ERROR(zeros({0}).max(), "Expected reduction dim to be specified");
 }
+
+TEST(Elementwise, OverlappingInPlaceWritesAreRefused) {
+    // PyTorch refuses these (the result would depend on the order of writes).
+    const char* partial = "some elements of the input tensor and the written-to tensor refer to a "
+                          "single memory location. Please clone() the tensor";
+    Tensor a = ones({3, 3});
+    EXPECT_EMBER_ERROR(a.add_(a.t()), "add", partial);
+    EXPECT_EMBER_ERROR(a.t().add_(a), partial);
+    EXPECT_EMBER_ERROR(a.copy_(a.t()), "copy_", partial);
+    EXPECT_EMBER_ERROR(a.narrow(0, 1, 2).add_(a.narrow(0, 0, 2)), partial);
+    const char* internal = "more than one element of the written-to tensor refers to a single "
+                           "memory location";
+    EXPECT_EMBER_ERROR(ones({3}).expand({2, 3}).add_(1), internal);
+    EXPECT_EMBER_ERROR(ones({3}).expand({2, 3}).copy_(ones({2, 3})), internal);
+    EXPECT_EMBER_ERROR(ones({3, 1}).expand({3, 3}).clamp_(0, 1), internal);
+    // Allowed, as in PyTorch: the same tensor, disjoint strided views, filling an expansion.
+    a.add_(a);
+    EXPECT_EQ(a.sum().item<double>(), 18.0);
+    a.select(1, 0).add_(a.select(1, 1));
+    EXPECT_EQ(a.sum().item<double>(), 24.0);
+    Tensor e = ones({3}).expand({2, 3});
+    e.fill_(5);
+    e.zero_();
+    a.exp_();
+}
