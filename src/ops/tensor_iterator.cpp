@@ -43,13 +43,13 @@ void TensorIterator::compute_shape(const IteratorConfig& c) {
     }
     bool first = true;
     for (int i = noutputs_; i < ntensors_; ++i) {
-        const Tensor& t = ops_[i].tensor();
+        IntArrayRef sizes = ops_[i].tensor().sizes();
         if (first) {
-            out_shape_ = DimVector(t.sizes().begin(), t.sizes().end());
+            out_shape_.assign(sizes.begin(), sizes.end());
             first = false;
-            continue;
+        } else if (!(sizes == IntArrayRef(out_shape_))) {  // equal shapes need no broadcasting
+            out_shape_ = broadcast_shapes(out_shape_, sizes, c.op);
         }
-        out_shape_ = broadcast_shapes(out_shape_, t.sizes(), c.op);
     }
     if (c.is_reduction) return;  // the reduction builder sets the output geometry itself
     for (int i = 0; i < noutputs_; ++i) {
@@ -94,10 +94,18 @@ void TensorIterator::compute_dtypes(const IteratorConfig& c) {
     if (c.compute_dtype) {
         common_dtype_ = *c.compute_dtype;
     } else {
-        DTypeGroups groups;
-        for (int i = noutputs_; i < ntensors_; ++i)
-            groups.add(ops_[i].tensor().dtype(), ops_[i].tensor().dim(), ops_[i].is_scalar);
-        common_dtype_ = groups.result();
+        // Inputs that all share one dtype promote to it, whatever their groups.
+        bool uniform = ntensors_ > noutputs_;
+        for (int i = noutputs_ + 1; i < ntensors_ && uniform; ++i)
+            uniform = ops_[i].tensor().dtype() == ops_[noutputs_].tensor().dtype();
+        if (uniform) {
+            common_dtype_ = ops_[noutputs_].tensor().dtype();
+        } else {
+            DTypeGroups groups;
+            for (int i = noutputs_; i < ntensors_; ++i)
+                groups.add(ops_[i].tensor().dtype(), ops_[i].tensor().dim(), ops_[i].is_scalar);
+            common_dtype_ = groups.result();
+        }
         if (c.promote_integer_to_float && !is_floating_point(common_dtype_))
             common_dtype_ = default_dtype();
     }
