@@ -144,7 +144,7 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
 }
 
 Tensor wrap(const Scalar& s, const Tensor& like) {
-    return detail::scalar_to_tensor(s, s.dtype(), like.defined() ? like.device() : kCPU);
+    return detail::wrapped_scalar(s, like.defined() ? like.device() : kCPU);
 }
 
 BinaryOp rounding_op(std::string_view mode) {

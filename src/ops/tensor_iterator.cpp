@@ -70,6 +70,7 @@ static DType combine_categories(std::optional<DType> high, std::optional<DType> 
 }
 
 void DTypeGroups::add(DType dtype, int64_t dim, bool is_scalar) {
+    if (is_scalar && is_floating_point(dtype)) dtype = default_dtype();  // a Python float
     std::optional<DType>& g = is_scalar ? scalars : dim == 0 ? zero_dim : dims;
     g = g ? promote_types(*g, dtype) : dtype;
 }
@@ -96,8 +97,9 @@ void TensorIterator::compute_dtypes(const IteratorConfig& c) {
     } else {
         // Inputs that all share one dtype promote to it, whatever their groups.
         bool uniform = ntensors_ > noutputs_;
-        for (int i = noutputs_ + 1; i < ntensors_ && uniform; ++i)
-            uniform = ops_[i].tensor().dtype() == ops_[noutputs_].tensor().dtype();
+        for (int i = noutputs_; i < ntensors_ && uniform; ++i)
+            uniform = !ops_[i].is_scalar &&
+                      ops_[i].tensor().dtype() == ops_[noutputs_].tensor().dtype();
         if (uniform) {
             common_dtype_ = ops_[noutputs_].tensor().dtype();
         } else {
@@ -332,6 +334,11 @@ TensorIterator TensorIterator::reduction(const Tensor& out, const Tensor& in,
 
 Tensor scalar_to_tensor(const Scalar& s, DType dtype, Device device) {
     return full({}, s, {.dtype = dtype, .device = device});
+}
+
+Tensor wrapped_scalar(const Scalar& s, Device device) {
+    DType dtype = s.is_floating_point() ? DType::Float64 : s.is_bool() ? DType::Bool : DType::Int64;
+    return scalar_to_tensor(s, dtype, device);
 }
 
 }  // namespace ember::detail

@@ -180,7 +180,12 @@ void TensorIterator::serial_for_each(const Loop& loop, int64_t begin, int64_t en
     }
 }
 
-// Wraps a scalar as a 0-dim tensor of dtype (a "wrapped number" operand).
+// A scalar as a 0-dim tensor of the given dtype.
 Tensor scalar_to_tensor(const Scalar& s, DType dtype, Device device = kCPU);
+// A scalar operand ("wrapped number") at full precision: float64, int64 or bool. Added with
+// is_scalar, it promotes like a Python number (a float counts as the default dtype) and is
+// converted to the op's dtype only when the op runs, so `float64_tensor * 0.001` keeps every
+// digit of 0.001.
+Tensor wrapped_scalar(const Scalar& s, Device device = kCPU);
 
 }  // namespace ember::detail

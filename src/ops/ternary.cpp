@@ -41,16 +41,16 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 }
 Tensor where(const Tensor& cond, const Tensor& a, const Scalar& b) {
     cond.check_defined("where");
-    return run_where(cond, a, detail::scalar_to_tensor(b, b.dtype(), cond.device()), false, true);
+    return run_where(cond, a, detail::wrapped_scalar(b, cond.device()), false, true);
 }
 Tensor where(const Tensor& cond, const Scalar& a, const Tensor& b) {
     cond.check_defined("where");
-    return run_where(cond, detail::scalar_to_tensor(a, a.dtype(), cond.device()), b, true, false);
+    return run_where(cond, detail::wrapped_scalar(a, cond.device()), b, true, false);
 }
 Tensor where(const Tensor& cond, const Scalar& a, const Scalar& b) {
     cond.check_defined("where");
-    return run_where(cond, detail::scalar_to_tensor(a, a.dtype(), cond.device()),
-                     detail::scalar_to_tensor(b, b.dtype(), cond.device()), true, true);
+    return run_where(cond, detail::wrapped_scalar(a, cond.device()),
+                     detail::wrapped_scalar(b, cond.device()), true, true);
 }
 
 // ---- clamp -----------------------------------------------------------------------------------
@@ -80,7 +80,7 @@ Tensor run_clamp(const Tensor& a, const Tensor& lo, const Tensor& hi, bool scala
 }
 
 Tensor bound(const std::optional<Scalar>& s, const Tensor& like) {
-    return s ? detail::scalar_to_tensor(*s, s->dtype(), like.device()) : Tensor();
+    return s ? detail::wrapped_scalar(*s, like.device()) : Tensor();
 }
 
 }  // namespace

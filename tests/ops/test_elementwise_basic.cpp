@@ -120,3 +120,16 @@ TEST(Elementwise, OverlappingInPlaceWritesAreRefused) {
     e.zero_();
     a.exp_();
 }
+
+TEST(Promotion, ScalarsKeepFullPrecisionUntilTheOpDtype) {
+    // A Python float is a double: float64 tensors see all of it, float32 tensors its rounding.
+    EXPECT_EQ((ones({2}, {.dtype = float64}) * 0.001).to_vector<double>()[0], 0.001);
+    EXPECT_EQ((ones({2}) * 0.1).to_vector<float>()[0], 0.1f);
+    EXPECT_EQ((ones({2}, {.dtype = int64}) + 2.5).dtype(), float32);
+    EXPECT_EQ(where(tensor({true, false}), 2.5, 3.5).dtype(), float32);
+    EXPECT_EQ(where(tensor({true, false}), 2, 3).dtype(), int64);
+    Tensor big = full({1}, int64_t(1) << 60);
+    EXPECT_EQ((big + 1).item<int64_t>(), (int64_t(1) << 60) + 1);
+    EXPECT_EQ(clamp(ones({2}, {.dtype = float64}), 0.001).to_vector<double>()[0], 1.0);
+    EXPECT_EQ(clamp(zeros({2}, {.dtype = float64}), 0.001).to_vector<double>()[0], 0.001);
+}

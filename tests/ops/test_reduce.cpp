@@ -273,7 +273,7 @@ Tensor wavy(IntArrayRef shape) {
     return (arange(prod(shape)).to(float32) * 0.7311).sin().mul(3.3).reshape(shape);
 }
 
-class ThreadCount : public ::testing::Test {
+class ReduceThreads : public ::testing::Test {
 protected:
     void SetUp() override { saved_ = get_num_threads(); }
     void TearDown() override { set_num_threads(saved_); }
@@ -295,14 +295,14 @@ private:
 
 }  // namespace
 
-TEST_F(ThreadCount, LargeSum) {
+TEST_F(ReduceThreads, LargeSum) {
     Tensor x = wavy({(1 << 20) + 12345});
     expect_same_with_1_and_2_threads([&] {
         return std::vector<Tensor>{x.sum(), x.mean(), x.var(), x.norm(), x.norm(3), x.sum(float64)};
     });
 }
 
-TEST_F(ThreadCount, SumOverDimZeroOfLargeMatrix) {
+TEST_F(ReduceThreads, SumOverDimZeroOfLargeMatrix) {
     Tensor m = wavy({2049, 1031});
     expect_same_with_1_and_2_threads([&] {
         return std::vector<Tensor>{m.sum({0}), m.sum({1}), m.t().sum({0}), m.var({0}),
@@ -310,7 +310,7 @@ TEST_F(ThreadCount, SumOverDimZeroOfLargeMatrix) {
     });
 }
 
-TEST_F(ThreadCount, SoftmaxAndScans) {
+TEST_F(ReduceThreads, SoftmaxAndScans) {
     Tensor m = wavy({1031, 517});
     expect_same_with_1_and_2_threads([&] {
         return std::vector<Tensor>{m.softmax(1), m.softmax(0), m.log_softmax(1),
