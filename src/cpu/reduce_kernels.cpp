@@ -199,6 +199,28 @@ struct DimGroup {
 };
 
 // Reduces the elements [begin, end) of the reduced group starting at `base`.
+// Sum of n contiguous floats: float lanes within blocks short enough that their rounding error
+// stays far below float32 precision, the block sums added in double. Full-width float vectors
+// keep the sum at memory speed (a double accumulator halves the vector width).
+inline double sum_contiguous_floats(const float* x, int64_t n) {
+    constexpr int kLanes = 32;
+    constexpr int64_t kBlock = 2048;
+    double total = 0;
+    for (int64_t b = 0; b < n; b += kBlock) {
+        const int64_t len = std::min(kBlock, n - b);
+        const float* xb = x + b;
+        float lanes[kLanes] = {};
+        int64_t j = 0;
+        for (; j + kLanes <= len; j += kLanes)
+            for (int l = 0; l < kLanes; ++l) lanes[l] += xb[j + l];
+        double block = 0;
+        for (; j < len; ++j) block += xb[j];
+        for (int l = 0; l < kLanes; ++l) block += lanes[l];
+        total += block;
+    }
+    return total;
+}
+
 template <class T, class Op>
 typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& red, int64_t begin,
                               int64_t end) {
@@ -211,6 +233,13 @@ typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& re
         int64_t inner = i % n0;
         int64_t count = std::min(n0 - inner, end - i);
         const char* p = base + red.offset(i).first;
+        if constexpr (std::is_same_v<Op, SumOp<float>>) {
+            if (s0 == sizeof(float)) {
+                acc += sum_contiguous_floats(reinterpret_cast<const float*>(p), count);
+                i += count;
+                continue;
+            }
+        }
         if (s0 == sizeof(T)) {
             // Contiguous: independent accumulators so the compiler can vectorise.
             const T* x = reinterpret_cast<const T*>(p);
