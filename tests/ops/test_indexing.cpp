@@ -4,29 +4,12 @@
 #include <cmath>
 #include <limits>
 
-#include "support/golden.h"
+#include "support/shape_cases.h"
 
 using namespace ember;
+using namespace ember::test::shape_cases;
 
 namespace {
-
-const test::json& golden(const std::string& name) {
-    static const test::json fixture = test::load_golden("shape");
-    return fixture.at("cases").at(name);
-}
-
-// Input i of a case, as stored (contiguous).
-Tensor in(const std::string& name, size_t i = 0) {
-    return test::tensor_from_json(golden(name).at("in").at(i));
-}
-
-// Every result must equal PyTorch's exactly: shape, dtype and bits (these ops only move values).
-void expect_outputs(const std::string& name, const std::vector<Tensor>& got) {
-    const test::json& outs = golden(name).at("out");
-    ASSERT_EQ(got.size(), outs.size()) << name;
-    for (size_t i = 0; i < got.size(); ++i)
-        EXPECT_TENSOR_EQ(got[i], test::tensor_from_json(outs[i])) << name << ", output " << i;
-}
 
 std::vector<Tensor> both(const std::pair<Tensor, Tensor>& p) { return {p.first, p.second}; }
 

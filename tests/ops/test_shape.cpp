@@ -1,26 +1,11 @@
 // Shape ops against PyTorch: cat, stack, flip, repeat, tril/triu (fixtures:
 // tools/golden/shape.py; each case repeats the Python expression of the same name).
-#include "support/golden.h"
+#include "support/shape_cases.h"
 
 using namespace ember;
+using namespace ember::test::shape_cases;
 
 namespace {
-
-const test::json& golden(const std::string& name) {
-    static const test::json fixture = test::load_golden("shape");
-    return fixture.at("cases").at(name);
-}
-
-Tensor in(const std::string& name, size_t i = 0) {
-    return test::tensor_from_json(golden(name).at("in").at(i));
-}
-
-void expect_outputs(const std::string& name, const std::vector<Tensor>& got) {
-    const test::json& outs = golden(name).at("out");
-    ASSERT_EQ(got.size(), outs.size()) << name;
-    for (size_t i = 0; i < got.size(); ++i)
-        EXPECT_TENSOR_EQ(got[i], test::tensor_from_json(outs[i])) << name << ", output " << i;
-}
 
 bool same_storage(const Tensor& a, const Tensor& b) {
     return a.storage().get() == b.storage().get();
