@@ -194,6 +194,12 @@ void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* o
                 shape_str(in.strides()), ")");
 }
 
+Tensor empty_contiguous(IntArrayRef sizes, int64_t numel, DType dtype, Device device) {
+    auto storage = make_intrusive<StorageImpl>(static_cast<size_t>(numel * element_size(dtype)), device);
+    return Tensor(make_intrusive<TensorImpl>(std::move(storage), dtype, sizes,
+                                             contiguous_strides(sizes), 0));
+}
+
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
     auto impl = make_intrusive<TensorImpl>(base.storage(), base.dtype(), sizes, strides, offset);
     impl->set_view_base(base.is_view() ? base.impl()->view_base() : base.impl_ptr());

@@ -138,7 +138,7 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
                     detail::describe(a), " and ", detail::describe(b), ")");
     if (it.numel() > 0) detail::kernels(it.device()).binary(it, op, alpha);
     it.finish();
-    Tensor result = it.output();
+    Tensor result = it.take_output();
     if (out.defined()) out.storage()->bump_version();
     return result;
 }
@@ -389,7 +389,7 @@ Tensor run_unary(UnaryOp op, const Tensor& a, const Tensor& out) {
     if (it.numel() > 0) detail::kernels(it.device()).unary(it, op);
     it.finish();
     if (out.defined()) out.storage()->bump_version();
-    return it.output();
+    return it.take_output();
 }
 
 }  // namespace

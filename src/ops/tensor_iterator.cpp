@@ -247,7 +247,46 @@ void TensorIterator::check_overlap(const IteratorConfig& c) const {
     }
 }
 
+// The common case of an op on same-shaped tensors: new outputs, inputs of one dtype, all
+// contiguous and on one device. Everything build() would compute is known at once; returns
+// false (having changed nothing) when the operands are anything else.
+bool TensorIterator::build_simple(const IteratorConfig& c) {
+    if (c.is_reduction || c.allow_mixed_dtypes || c.compute_dtype || ntensors_ == noutputs_)
+        return false;
+    for (int i = 0; i < noutputs_; ++i)
+        if (ops_[i].tensor().defined()) return false;
+    const Tensor& first = ops_[noutputs_].tensor();
+    if (!first.defined() || !first.is_contiguous()) return false;
+    const IntArrayRef sizes = first.sizes();
+    const DType dtype = first.dtype();
+    const Device device = first.device();
+    for (int i = noutputs_; i < ntensors_; ++i) {
+        const Tensor& t = ops_[i].tensor();
+        if (ops_[i].is_scalar || !t.defined() || t.dtype() != dtype || !t.is_contiguous() ||
+            !(t.device() == device) || !(t.sizes() == sizes))
+            return false;
+    }
+    DType compute = dtype;
+    if (c.promote_integer_to_float && !is_floating_point(compute)) return false;  // converts
+    device_ = device;
+    common_dtype_ = compute;
+    numel_ = first.numel();
+    out_shape_.assign(sizes.begin(), sizes.end());
+    shape_.assign(1, numel_);
+    perm_.assign(1, 0);
+    const DType out_dtype = c.output_dtype.value_or(compute);
+    for (int i = 0; i < ntensors_; ++i) {
+        IterOperand& op = ops_[i];
+        op.dtype = op.is_output ? out_dtype : compute;
+        if (op.is_output) op.owned = empty_contiguous(sizes, numel_, out_dtype, device);
+        op.strides.assign(1, element_size(op.dtype));
+        op.data = numel_ > 0 ? static_cast<char*>(op.tensor().data_ptr()) : nullptr;
+    }
+    return true;
+}
+
 void TensorIterator::build(const IteratorConfig& c) {
+    if (build_simple(c)) return;
     if (c.check_mem_overlap && !c.is_reduction) check_overlap(c);
     compute_shape(c);
     compute_dtypes(c);
@@ -261,7 +300,7 @@ void TensorIterator::build(const IteratorConfig& c) {
     if (fast) {
         for (int i = 0; i < noutputs_; ++i)
             if (!ops_[i].tensor().defined())
-                ops_[i].owned = empty(out_shape_, {.dtype = ops_[i].dtype, .device = device_});
+                ops_[i].owned = empty_contiguous(out_shape_, numel_, ops_[i].dtype, device_);
         shape_.assign(1, numel_);
         perm_.assign(1, 0);
         for (int i = 0; i < ntensors_; ++i) ops_[i].strides.assign(1, element_size(ops_[i].dtype));
@@ -285,6 +324,13 @@ bool TensorIterator::is_contiguous() const {
 
 Tensor TensorIterator::output(int i) const {
     return ops_[i].copy_back_to ? *ops_[i].copy_back_to : ops_[i].tensor();
+}
+
+Tensor TensorIterator::take_output(int i) {
+    IterOperand& op = ops_[i];
+    if (op.copy_back_to) return *op.copy_back_to;
+    if (op.owned.defined()) return std::move(op.owned);
+    return *op.borrowed;
 }
 
 void TensorIterator::finish() {

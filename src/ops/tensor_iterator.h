@@ -102,6 +102,9 @@ public:
     const Tensor& tensor(int arg) const { return ops_[arg].tensor(); }
     // The result as the user sees it (after copy-back of temporaries).
     Tensor output(int i = 0) const;
+    // The same, moved out of the iterator (saves a reference-count round trip; the iterator
+    // must not be used afterwards).
+    Tensor take_output(int i = 0);
     Device device() const { return device_; }
     bool is_contiguous() const;  // one dimension, every operand dense
 
@@ -123,6 +126,7 @@ public:
 
 private:
     void add(const Tensor* borrowed, Tensor owned, bool is_output, bool is_scalar);
+    bool build_simple(const IteratorConfig& c);
     void check_overlap(const IteratorConfig& c) const;
     void compute_shape(const IteratorConfig& c);
     void compute_dtypes(const IteratorConfig& c);

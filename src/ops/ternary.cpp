@@ -31,7 +31,7 @@ Tensor run_where(const Tensor& cond, const Tensor& a, const Tensor& b, bool a_sc
     it.build({.op = "where", .allow_mixed_dtypes = true, .output_dtype = common});
     if (it.numel() > 0) detail::kernels(it.device()).where(it);
     it.finish();
-    return it.output();
+    return it.take_output();
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ Tensor run_clamp(const Tensor& a, const Tensor& lo, const Tensor& hi, bool scala
     if (it.numel() > 0) detail::kernels(it.device()).clamp(it, lo.defined(), hi.defined());
     it.finish();
     if (out.defined()) out.storage()->bump_version();
-    return it.output();
+    return it.take_output();
 }
 
 Tensor bound(const std::optional<Scalar>& s, const Tensor& like) {

@@ -32,6 +32,10 @@ void check_no_internal_overlap(const Tensor& out, const char* op);
 // both are dense; the same tensor as input and output is fine.
 void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* op);
 
+// A new row-major tensor whose sizes the caller has already checked (numel is their product):
+// the allocation of every op's result, without empty()'s argument checks.
+Tensor empty_contiguous(IntArrayRef sizes, int64_t numel, DType dtype, Device device);
+
 // A new tensor (not a view) sharing t's storage with the given geometry.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
 
