@@ -1,6 +1,9 @@
 // ember: the umbrella header. `#include <ember/ember.h>` gives the whole public API.
 #pragma once
 
+#include "ember/autograd/autograd.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
 #include "ember/core/allocator.h"
 #include "ember/core/device.h"
 #include "ember/core/dtype.h"

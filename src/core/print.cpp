@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "ember/autograd/node.h"
+
 #include "ember/core/tensor.h"
 
 namespace ember {
@@ -35,10 +37,11 @@ Options current_options() {
     return g_options;
 }
 
-// Autograd hook: the name of t's grad_fn ("MulBackward0"), empty when it has none.
-// TODO(autograd): autograd does not exist yet, so no tensor has a grad_fn and this returns
-// empty; when it lands, return the name of the node in t's AutogradMeta.
-std::string grad_fn_name(const Tensor& t) { return {}; }
+// The name of t's grad_fn ("MulBackward0"), empty when it has none.
+std::string grad_fn_name(const Tensor& t) {
+    std::shared_ptr<autograd::Node> fn = t.grad_fn();
+    return fn ? fn->name() : std::string();
+}
 
 // Python's format(v, ".{precision}f") / format(v, ".{precision}e"). glibc's printf is
 // correctly rounded (ties to even on exact ties) as Python's is; only non-finite values

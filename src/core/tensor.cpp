@@ -59,28 +59,6 @@ template std::vector<BFloat16> Tensor::to_vector<BFloat16>() const;
 template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<double> Tensor::to_vector<double>() const;
 
-bool Tensor::requires_grad() const {
-    check_defined("requires_grad");
-    AutogradMeta* m = impl()->autograd_meta();
-    return m && m->requires_grad;
-}
-
-Tensor& Tensor::requires_grad_(bool requires_grad) {
-    check_defined("requires_grad_");
-    EMBER_CHECK(!requires_grad || is_floating_point(),
-                "requires_grad_: only Tensors of floating point dtype can require gradients (got ",
-                dtype(), ")");
-    if (requires_grad || impl()->autograd_meta())
-        impl()->ensure_autograd_meta().requires_grad = requires_grad;
-    return *this;
-}
-
-Tensor Tensor::detach() const {
-    check_defined("detach");
-    return Tensor(make_intrusive<TensorImpl>(storage(), dtype(), sizes(), strides(),
-                                             storage_offset()));
-}
-
 std::string Tensor::str() const {
     std::ostringstream ss;
     ss << *this;

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "core/autograd_meta.h"
+#include "ember/autograd/grad_mode.h"
 #include "ember/core/error.h"
 
 namespace ember {
@@ -17,6 +18,7 @@ TensorImpl::TensorImpl(Storage storage, DType dtype, IntArrayRef sizes, IntArray
       strides_(strides.begin(), strides.end()),
       storage_offset_(storage_offset),
       dtype_(dtype),
+      is_inference_(is_inference_mode_enabled()),
       autograd_meta_(nullptr, &delete_meta) {
     EMBER_ASSERT(sizes.size() == strides.size());
     refresh();

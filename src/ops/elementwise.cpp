@@ -2,6 +2,7 @@
 // The arithmetic itself is in src/cpu/elementwise_kernels.cpp (and its CUDA twin).
 #include "ember/ops/elementwise.h"
 
+#include "autograd/function.h"
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
 #include "ops/tensor_iterator.h"
@@ -157,30 +158,95 @@ BinaryOp rounding_op(std::string_view mode) {
 
 }  // namespace
 
+// Each differentiable op records its backward formula right after computing the result (see
+// src/autograd/function.h). Formulas may return gradients of the broadcast shape: the engine
+// sums them down to each input's shape.
+using autograd::BackwardContext;
+
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-    return run_binary(BinaryOp::Add, a, b, {}, alpha);
+    Tensor out = run_binary(BinaryOp::Add, a, b, {}, alpha);
+    if (autograd::needs_grad(a, b))
+        autograd::record("AddBackward0", {a, b}, {out}, {}, [alpha](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{g, !ctx.needs(1) ? Tensor() : alpha.to_double() == 1.0 ? g : g * alpha};
+        });
+    return out;
 }
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-    return run_binary(BinaryOp::Add, a, wrap(b, a), {}, alpha, true);
+    Tensor out = run_binary(BinaryOp::Add, a, wrap(b, a), {}, alpha, true);
+    if (autograd::needs_grad(a))
+        autograd::record("AddBackward1", {a}, {out}, {},
+                         [](BackwardContext& ctx) { return TensorList{ctx.grad()}; });
+    return out;
 }
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-    return run_binary(BinaryOp::Sub, a, b, {}, alpha);
+    Tensor out = run_binary(BinaryOp::Sub, a, b, {}, alpha);
+    if (autograd::needs_grad(a, b))
+        autograd::record("SubBackward0", {a, b}, {out}, {}, [alpha](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{g, !ctx.needs(1) ? Tensor() : alpha.to_double() == 1.0 ? -g : g * (-alpha)};
+        });
+    return out;
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-    return run_binary(BinaryOp::Sub, a, wrap(b, a), {}, alpha, true);
+    Tensor out = run_binary(BinaryOp::Sub, a, wrap(b, a), {}, alpha, true);
+    if (autograd::needs_grad(a))
+        autograd::record("SubBackward1", {a}, {out}, {},
+                         [](BackwardContext& ctx) { return TensorList{ctx.grad()}; });
+    return out;
 }
 Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-    return run_binary(BinaryOp::Sub, wrap(b, a), a, {}, alpha, false, true);
+    Tensor out = run_binary(BinaryOp::Sub, wrap(b, a), a, {}, alpha, false, true);
+    if (autograd::needs_grad(a))
+        autograd::record("RsubBackward1", {a}, {out}, {}, [alpha](BackwardContext& ctx) {
+            return TensorList{alpha.to_double() == 1.0 ? -ctx.grad() : ctx.grad() * (-alpha)};
+        });
+    return out;
 }
-Tensor mul(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Mul, a, b, {}); }
+Tensor mul(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Mul, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("MulBackward0", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{ctx.needs(0) ? g * ctx.saved(1) : Tensor(),
+                              ctx.needs(1) ? g * ctx.saved(0) : Tensor()};
+        });
+    return out;
+}
 Tensor mul(const Tensor& a, const Scalar& b) {
-    return run_binary(BinaryOp::Mul, a, wrap(b, a), {}, 1, true);
+    Tensor out = run_binary(BinaryOp::Mul, a, wrap(b, a), {}, 1, true);
+    if (autograd::needs_grad(a))
+        autograd::record("MulBackward1", {a}, {out}, {},
+                         [b](BackwardContext& ctx) { return TensorList{ctx.grad() * b}; });
+    return out;
 }
 Tensor div(const Tensor& a, const Tensor& b, std::string_view mode) {
-    return run_binary(rounding_op(mode), a, b, {});
+    BinaryOp op = rounding_op(mode);
+    Tensor out = run_binary(op, a, b, {});
+    if (op == BinaryOp::Div && autograd::needs_grad(a, b))
+        autograd::record("DivBackward0", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            Tensor b_ = ctx.saved(1);
+            return TensorList{ctx.needs(0) ? g / b_ : Tensor(),
+                              ctx.needs(1) ? -g * ctx.saved(0) / (b_ * b_) : Tensor()};
+        });
+    else if (op != BinaryOp::Div && autograd::needs_grad(a, b))  // piecewise constant
+        autograd::record("DivBackward2", {a, b}, {out}, {}, [](BackwardContext& ctx) {
+            return TensorList{ctx.needs(0) ? zeros_like(ctx.grad()) : Tensor(),
+                              ctx.needs(1) ? zeros_like(ctx.grad()) : Tensor()};
+        });
+    return out;
 }
 Tensor div(const Tensor& a, const Scalar& b, std::string_view mode) {
-    return run_binary(rounding_op(mode), a, wrap(b, a), {}, 1, true);
+    BinaryOp op = rounding_op(mode);
+    Tensor out = run_binary(op, a, wrap(b, a), {}, 1, true);
+    if (autograd::needs_grad(a))
+        autograd::record(op == BinaryOp::Div ? "DivBackward1" : "DivBackward3", {a}, {out}, {},
+                         [b, op](BackwardContext& ctx) {
+                             return TensorList{op == BinaryOp::Div ? ctx.grad() / b
+                                                                   : zeros_like(ctx.grad())};
+                         });
+    return out;
 }
 Tensor div(const Scalar& a, const Tensor& b) {
     return run_binary(BinaryOp::Div, wrap(a, b), b, {}, 1, false, true);
@@ -234,42 +300,50 @@ Tensor bitwise_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryO
 Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor Tensor::add(const Scalar& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-    run_binary(BinaryOp::Add, *this, o, *this, alpha);
-    return *this;
+    return autograd::inplace_op(
+        *this, "add_", autograd::needs_grad(*this, o), [&] { return ember::add(*this, o, alpha); },
+        [&] { run_binary(BinaryOp::Add, *this, o, *this, alpha); });
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
-    run_binary(BinaryOp::Add, *this, wrap(o, *this), *this, alpha, true);
-    return *this;
+    return autograd::inplace_op(
+        *this, "add_", autograd::needs_grad(*this), [&] { return ember::add(*this, o, alpha); },
+        [&] { run_binary(BinaryOp::Add, *this, wrap(o, *this), *this, alpha, true); });
 }
 Tensor Tensor::sub(const Tensor& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
 Tensor Tensor::sub(const Scalar& o, const Scalar& alpha) const { return ember::sub(*this, o, alpha); }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
-    run_binary(BinaryOp::Sub, *this, o, *this, alpha);
-    return *this;
+    return autograd::inplace_op(
+        *this, "sub_", autograd::needs_grad(*this, o), [&] { return ember::sub(*this, o, alpha); },
+        [&] { run_binary(BinaryOp::Sub, *this, o, *this, alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
-    run_binary(BinaryOp::Sub, *this, wrap(o, *this), *this, alpha, true);
-    return *this;
+    return autograd::inplace_op(
+        *this, "sub_", autograd::needs_grad(*this), [&] { return ember::sub(*this, o, alpha); },
+        [&] { run_binary(BinaryOp::Sub, *this, wrap(o, *this), *this, alpha, true); });
 }
 Tensor Tensor::mul(const Tensor& o) const { return ember::mul(*this, o); }
 Tensor Tensor::mul(const Scalar& o) const { return ember::mul(*this, o); }
 Tensor& Tensor::mul_(const Tensor& o) {
-    run_binary(BinaryOp::Mul, *this, o, *this);
-    return *this;
+    return autograd::inplace_op(
+        *this, "mul_", autograd::needs_grad(*this, o), [&] { return ember::mul(*this, o); },
+        [&] { run_binary(BinaryOp::Mul, *this, o, *this); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
-    run_binary(BinaryOp::Mul, *this, wrap(o, *this), *this, 1, true);
-    return *this;
+    return autograd::inplace_op(
+        *this, "mul_", autograd::needs_grad(*this), [&] { return ember::mul(*this, o); },
+        [&] { run_binary(BinaryOp::Mul, *this, wrap(o, *this), *this, 1, true); });
 }
 Tensor Tensor::div(const Tensor& o) const { return ember::div(*this, o); }
 Tensor Tensor::div(const Scalar& o) const { return ember::div(*this, o); }
 Tensor& Tensor::div_(const Tensor& o) {
-    run_binary(BinaryOp::Div, *this, o, *this);
-    return *this;
+    return autograd::inplace_op(
+        *this, "div_", autograd::needs_grad(*this, o), [&] { return ember::div(*this, o); },
+        [&] { run_binary(BinaryOp::Div, *this, o, *this); });
 }
 Tensor& Tensor::div_(const Scalar& o) {
-    run_binary(BinaryOp::Div, *this, wrap(o, *this), *this, 1, true);
-    return *this;
+    return autograd::inplace_op(
+        *this, "div_", autograd::needs_grad(*this), [&] { return ember::div(*this, o); },
+        [&] { run_binary(BinaryOp::Div, *this, wrap(o, *this), *this, 1, true); });
 }
 Tensor Tensor::pow(const Tensor& e) const { return ember::pow(*this, e); }
 Tensor Tensor::pow(const Scalar& e) const { return ember::pow(*this, e); }

@@ -1,6 +1,7 @@
 // Reduction op definitions: sum, mean, prod, amax/amin, max()/min(), all/any.
 #include "ops/reduce.h"
 
+#include "autograd/formulas.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/reduce.h"
@@ -63,6 +64,7 @@ void check_nonempty_reduction(const Tensor& a, IntArrayRef dims, const char* nam
 
 }  // namespace detail
 
+using autograd::BackwardContext;
 using detail::dim_mask;
 
 static DType sum_dtype(const Tensor& a, std::optional<DType> dtype) {
@@ -72,8 +74,15 @@ static DType sum_dtype(const Tensor& a, std::optional<DType> dtype) {
 
 Tensor sum(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType> dtype) {
     a.check_defined("sum");
-    return detail::reduce(a, dim_mask(dims, a.dim(), "sum"), keepdim, sum_dtype(a, dtype),
-                          detail::ReduceOp::Sum, "sum");
+    auto mask = dim_mask(dims, a.dim(), "sum");
+    Tensor out = detail::reduce(a, mask, keepdim, sum_dtype(a, dtype), detail::ReduceOp::Sum, "sum");
+    if (autograd::needs_grad(a))
+        autograd::record(dims.empty() ? "SumBackward0" : "SumBackward1", {a}, {out}, {},
+                         [sizes = DimVector(a.sizes().begin(), a.sizes().end()), mask, keepdim](BackwardContext& ctx) {
+                             return TensorList{
+                                 autograd::expand_reduced(ctx.grad(), sizes, mask, keepdim)};
+                         });
+    return out;
 }
 
 Tensor mean(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType> dtype) {
@@ -87,7 +96,15 @@ Tensor mean(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType
     for (int64_t d = 0; d < a.dim(); ++d)
         if (mask.test(d)) count *= a.size(d);
     Tensor s = detail::reduce(a, mask, keepdim, dt, detail::ReduceOp::Sum, "mean");
-    return s.div_(static_cast<double>(count));  // 0/0 gives nan for an empty input, as PyTorch
+    s.div_(static_cast<double>(count));  // 0/0 gives nan for an empty input, as PyTorch
+    if (autograd::needs_grad(a))
+        autograd::record(dims.empty() ? "MeanBackward0" : "MeanBackward1", {a}, {s}, {},
+                         [sizes = DimVector(a.sizes().begin(), a.sizes().end()), mask, keepdim, count](BackwardContext& ctx) {
+                             return TensorList{autograd::expand_reduced(ctx.grad(), sizes, mask,
+                                                                        keepdim) /
+                                               static_cast<double>(count)};
+                         });
+    return s;
 }
 
 Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype) {

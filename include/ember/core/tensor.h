@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <functional>
 #include <iosfwd>
+#include <memory>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +29,9 @@ namespace ember {
 
 class Tensor;
 class TensorIndex;
+namespace autograd {
+class Node;
+}
 using TensorList = std::vector<Tensor>;
 
 class Tensor {
@@ -88,12 +94,50 @@ public:
     template <class T>
     std::vector<T> to_vector() const;
 
-    // ---- autograd flags -----------------------------------------------------------------
+    // ---- autograd (see ember/autograd/autograd.h) ---------------------------------------
     bool requires_grad() const;
+    // Leaves only (except turning it on): PyTorch's requires_grad_().
     Tensor& requires_grad_(bool requires_grad = true);
     Tensor& set_requires_grad(bool requires_grad) { return requires_grad_(requires_grad); }
+    // The gradient backward() accumulated into this leaf (or into a non-leaf that called
+    // retain_grad()); undefined until then.
+    const Tensor& grad() const;
+    // The same slot, writable (`p.mutable_grad() = Tensor()` drops it; optimizers zero it).
+    Tensor& mutable_grad();
+    void set_grad(const Tensor& grad) { mutable_grad() = grad; }
+    // The node that computed this tensor (null for leaves); name() is PyTorch's, e.g.
+    // "MulBackward0".
+    std::shared_ptr<autograd::Node> grad_fn() const;
+    bool is_leaf() const;
+    uint32_t output_nr() const;
+    // Makes backward() keep this non-leaf's gradient in grad().
+    void retain_grad() const;
+    bool retains_grad() const;
     // Shares storage (and version counter) but is not part of the graph and not a view.
     Tensor detach() const;
+    // Detaches this tensor from the graph in place: it becomes a leaf that does not require
+    // grad.
+    Tensor& detach_();
+    // Created inside InferenceMode.
+    bool is_inference() const;
+    // Accumulates d(this)/d(leaf) into every leaf's grad(). `gradient` is required unless this
+    // tensor has one element (then it is 1); retain_graph defaults to create_graph.
+    void backward(const Tensor& gradient = Tensor(), std::optional<bool> retain_graph = std::nullopt,
+                  bool create_graph = false) const;
+    // A hook called with this tensor's gradient whenever one is computed: `Tensor(const
+    // Tensor&)` returns a replacement (or an undefined tensor to keep the gradient), `void(const
+    // Tensor&)` only looks. Returns a handle for remove_hook.
+    template <class F>
+    int register_hook(F&& hook) const {
+        if constexpr (std::is_void_v<std::invoke_result_t<F, const Tensor&>>)
+            return add_hook([h = std::forward<F>(hook)](const Tensor& g) {
+                h(g);
+                return Tensor();
+            });
+        else
+            return add_hook(std::forward<F>(hook));
+    }
+    void remove_hook(int handle) const;
 
     // ---- views (share storage) ----------------------------------------------------------
     Tensor view(IntArrayRef shape) const;
@@ -309,6 +353,7 @@ public:
 
 private:
     [[noreturn]] static void throw_undefined();
+    int add_hook(std::function<Tensor(const Tensor&)> hook) const;
     void check_dtype_for_access(DType requested, const char* what) const;
 
     intrusive_ptr<TensorImpl> impl_;

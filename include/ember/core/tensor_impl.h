@@ -40,6 +40,11 @@ public:
 
     AutogradMeta* autograd_meta() const { return autograd_meta_.get(); }
     AutogradMeta& ensure_autograd_meta();
+    void clear_autograd_meta() { autograd_meta_.reset(); }
+
+    // Created inside an InferenceMode guard (see ember/autograd/grad_mode.h).
+    bool is_inference() const { return is_inference_; }
+    void set_inference(bool inference) { is_inference_ = inference; }
 
     // The tensor whose storage this view shares, if this tensor is a view (PyTorch's `_base`).
     const intrusive_ptr<TensorImpl>& view_base() const { return view_base_; }
@@ -55,6 +60,7 @@ private:
     int64_t numel_ = 1;
     DType dtype_;
     bool is_contiguous_ = true;
+    bool is_inference_ = false;
     intrusive_ptr<TensorImpl> view_base_;
     std::unique_ptr<AutogradMeta, void (*)(AutogradMeta*)> autograd_meta_;
 };
