@@ -1,4 +1,5 @@
-// ember_bench_core: per-op overhead (c = a + b on one-element tensors), memory-bound ops on 16M
+// ember_bench_core: per-op overhead (c = a + b on one-element tensors), autograd overhead (a
+// chain of 100 one-element ops, forward and backward), memory-bound ops on 16M
 // floats (add, in-place add, sum), sgemm through ember::mm and straight through cblas_sgemm, and
 // the machine's memory bandwidth (plain C++ copy, triad and read loops on the same sizes). The
 // LibTorch cases (bench_core_torch.cpp) are registered next to ember's, so that one run measures
@@ -51,6 +52,20 @@ void ember_add_one_element(benchmark::State& state, int threads) {
     for (auto _ : state) {
         c = a + b;  // the previous c is released here, as in a loop of `c = a + b`
         benchmark::DoNotOptimize(c.data_ptr());
+    }
+}
+
+// Autograd overhead: forward and backward of a chain of kChainOps elementwise ops (alternately
+// y * a and y + b) on one-element tensors, x requiring grad. Time is per whole chain.
+void ember_autograd_chain(benchmark::State& state, int threads) {
+    set_threads(threads);
+    ember::Tensor x = ember::ones({1}).requires_grad_();
+    ember::Tensor a = ember::full({1}, 0.999), b = ember::full({1}, 0.001);
+    for (auto _ : state) {
+        ember::Tensor y = x;
+        for (int i = 0; i < kChainOps; ++i) y = i % 2 == 0 ? y * a : y + b;
+        y.backward();
+        benchmark::DoNotOptimize(x.grad().data_ptr());
     }
 }
 
@@ -181,6 +196,10 @@ void register_all() {
         add("add_1elem/ember" + th, ember_add_one_element, t);
 #ifdef EMBER_BENCH_WITH_TORCH
         add("add_1elem/libtorch" + th, libtorch::add_one_element, t);
+#endif
+        add("autograd_chain100/ember" + th, ember_autograd_chain, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("autograd_chain100/libtorch" + th, libtorch::autograd_chain, t);
 #endif
         add("add_16M/ember" + th, ember_add_large, t);
 #ifdef EMBER_BENCH_WITH_TORCH

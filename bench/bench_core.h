@@ -12,6 +12,8 @@ namespace bench {
 // 16M float32 elements: 64 MiB per tensor, far beyond the caches.
 inline constexpr int64_t kLargeNumel = int64_t(16) << 20;
 inline constexpr double kLargeBytes = double(kLargeNumel) * sizeof(float);
+// Ops in the autograd chain (autograd_chain100).
+inline constexpr int kChainOps = 100;
 
 // Sets ember's threads, OpenMP's and OpenBLAS's to `threads` (LibTorch's side adds its own).
 void set_threads(int threads);
@@ -26,6 +28,7 @@ inline void report_rate(benchmark::State& state, const char* name, double amount
 namespace libtorch {
 std::string version();
 void add_one_element(benchmark::State& state, int threads);
+void autograd_chain(benchmark::State& state, int threads);
 void add_large(benchmark::State& state, int threads);
 void add_large_inplace(benchmark::State& state, int threads);
 void sum_large(benchmark::State& state, int threads);

@@ -1,5 +1,6 @@
 // The LibTorch half of ember_bench_core: the same workloads as bench_core.cpp's ember cases,
-// written as a LibTorch user would (no autograd: plain tensors), with the same thread count.
+// written as a LibTorch user would (plain tensors; autograd only in the autograd chain), with
+// the same thread count.
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -26,6 +27,18 @@ void add_one_element(benchmark::State& state, int threads) {
     for (auto _ : state) {
         c = a + b;
         benchmark::DoNotOptimize(c.data_ptr());
+    }
+}
+
+void autograd_chain(benchmark::State& state, int threads) {
+    set_all_threads(threads);
+    torch::Tensor x = torch::ones({1}).requires_grad_();
+    torch::Tensor a = torch::full({1}, 0.999), b = torch::full({1}, 0.001);
+    for (auto _ : state) {
+        torch::Tensor y = x;
+        for (int i = 0; i < kChainOps; ++i) y = i % 2 == 0 ? y * a : y + b;
+        y.backward();
+        benchmark::DoNotOptimize(x.grad().data_ptr());
     }
 }
 

@@ -5,7 +5,6 @@
 
 #include <queue>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "autograd/function.h"
 #include "ember/ops/elementwise.h"
@@ -19,8 +18,9 @@ namespace {
 // The node that starts a backward pass: hands the root gradients to the roots' edges.
 class GraphRoot final : public Node {
 public:
-    GraphRoot(std::vector<Edge> roots, TensorList grads) : grads_(std::move(grads)) {
-        next_edges_ = std::move(roots);
+    GraphRoot(const std::vector<Edge>& roots, TensorList grads) : grads_(std::move(grads)) {
+        next_edges_.reserve(roots.size());
+        for (const Edge& e : roots) next_edges_.push_back(e);
     }
     std::string name() const override { return "GraphRoot"; }
     TensorList apply(TensorList&&) override { return grads_; }
@@ -62,23 +62,32 @@ void accumulate(Tensor& slot, Tensor grad) {
 
 }  // namespace
 
+// Per-node state of one backward run: how many edges still have to deliver a gradient, the
+// gradients received so far, and (with captures) whether the node leads to a captured edge.
+struct NodeTask {
+    int deps = 0;
+    bool needed = false;
+    TensorList inputs;
+};
+
 TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_grads,
                         bool keep_graph, bool create_graph, const std::vector<Edge>& capture) {
     auto root = std::make_shared<GraphRoot>(roots, root_grads);
 
-    // Dependencies: how many edges lead into each node.
-    std::unordered_map<Node*, int> deps;
+    // Dependencies: how many edges lead into each node (one map lookup per edge).
+    std::unordered_map<Node*, NodeTask> tasks;
+    tasks.reserve(64);
+    tasks[root.get()];
     {
         std::vector<Node*> stack{root.get()};
-        std::unordered_set<Node*> seen{root.get()};
         while (!stack.empty()) {
             Node* n = stack.back();
             stack.pop_back();
             for (const Edge& e : n->next_edges()) {
                 if (!e.is_valid()) continue;
-                Node* next = e.function.get();
-                ++deps[next];
-                if (seen.insert(next).second) stack.push_back(next);
+                auto [it, inserted] = tasks.try_emplace(e.function.get());
+                ++it->second.deps;
+                if (inserted) stack.push_back(e.function.get());
             }
         }
     }
@@ -86,7 +95,6 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
     // With captures (autograd::grad), only the nodes on a path to a captured edge run, and the
     // captured gradients are returned instead of accumulated into leaves.
     const bool capturing = !capture.empty();
-    std::unordered_map<Node*, bool> needed;
     std::unordered_map<Node*, std::vector<std::pair<uint32_t, size_t>>> captures;
     if (capturing) {
         for (size_t i = 0; i < capture.size(); ++i)
@@ -94,41 +102,37 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
                 captures[capture[i].function.get()].emplace_back(capture[i].input_nr, i);
         // Post-order walk: a node is needed if it leads to a captured node.
         std::vector<std::pair<Node*, size_t>> stack{{root.get(), 0}};
-        std::unordered_set<Node*> visited{root.get()};
+        std::unordered_map<Node*, bool> visited{{root.get(), true}};
         while (!stack.empty()) {
             auto& [n, child] = stack.back();
             const auto& edges = n->next_edges();
             if (child < edges.size()) {
                 Node* next = edges[child++].function.get();
-                if (next && visited.insert(next).second) stack.push_back({next, 0});
+                if (next && visited.try_emplace(next, true).second) stack.push_back({next, 0});
                 continue;
             }
             bool need = false;
             for (const Edge& e : edges)
-                if (e.is_valid() && (needed[e.function.get()] || captures.count(e.function.get())))
+                if (e.is_valid() && (tasks[e.function.get()].needed || captures.count(e.function.get())))
                     need = true;
-            needed[n] = need;
+            tasks[n].needed = need;
             stack.pop_back();
         }
     }
     TensorList captured(capture.size());
 
     AutoGradMode grad_mode(create_graph);
-    std::unordered_map<Node*, TensorList> buffers;
     std::priority_queue<Node*, std::vector<Node*>, ReadyOrder> ready;
     ready.push(root.get());
-    // Nodes stay alive while queued: the root's edges and buffers hold them, but a node whose
-    // last owner is a released tensor must not die under the engine.
+    // A queued node stays alive even if the last tensor that owned it is released meanwhile.
     std::vector<std::shared_ptr<Node>> keep_alive;
+    keep_alive.reserve(tasks.size());
 
     while (!ready.empty()) {
         Node* node = ready.top();
         ready.pop();
-        TensorList inputs;
-        if (auto it = buffers.find(node); it != buffers.end()) {
-            inputs = std::move(it->second);
-            buffers.erase(it);
-        }
+        NodeTask& task = tasks[node];
+        TensorList inputs = std::move(task.inputs);
         inputs.resize(node->num_inputs());
         bool any_grad = node == root.get();
         for (const Tensor& g : inputs) any_grad = any_grad || g.defined();
@@ -140,8 +144,7 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
                 if (auto c = captures.find(node); c != captures.end())
                     for (auto [input_nr, index] : c->second) captured[index] = inputs[input_nr];
             }
-            bool run = !capturing || node == root.get() || needed[node];
-            if (run) {
+            if (!capturing || node == root.get() || task.needed) {
                 outputs = node->apply(std::move(inputs));
                 if (!keep_graph) node->release_saved();
             }
@@ -151,16 +154,17 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
             const Edge& e = edges[i];
             if (!e.is_valid()) continue;
             Node* next = e.function.get();
+            NodeTask& next_task = tasks[next];
             if (i < outputs.size() && outputs[i].defined()) {
                 Tensor g = validate(std::move(outputs[i]), *node, i,
                                     next->input_meta(e.input_nr));
                 if (g.defined()) {
-                    TensorList& buf = buffers[next];
+                    TensorList& buf = next_task.inputs;
                     if (buf.empty()) buf.resize(next->num_inputs());
                     accumulate(buf[e.input_nr], std::move(g));
                 }
             }
-            if (--deps[next] == 0) {
+            if (--next_task.deps == 0) {
                 keep_alive.push_back(e.function);
                 ready.push(next);
             }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "autograd/accumulate_grad.h"
+#include "autograd/formulas.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/reduce.h"
 #include "ops/util.h"
@@ -294,36 +295,101 @@ void check_inplace(const Tensor& self, const char* op) {
         if (bm && bm->requires_grad && !bm->grad_fn)
             EMBER_ERROR("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation. (", op, " on ", detail::describe(self), ")");
-        if (bm && bm->grad_fn && is_grad_enabled())
-            EMBER_ERROR(op, ": in-place operations on a view of a tensor that is part of the "
-                        "graph (", detail::describe(self), ", a view of an output of ",
-                        bm->grad_fn->name(), ") are not supported yet; apply the op out of place "
-                        "(e.g. torch.cat / where) or clone the base first");
     }
 }
+
+namespace {
+
+// PyTorch's CopySlices: the grad_fn of a base after an in-place op `fn` wrote into one of its
+// views. The base's gradient flows to its old history outside the view; the view's part goes
+// through fn to fn's inputs (the view's old value among them, which reaches the base's old
+// history along the view's own node). Written with differentiable ops (double backward).
+class CopySlices final : public Node {
+public:
+    CopySlices(const Tensor& base, const Tensor& view, std::shared_ptr<Node> fn)
+        : sizes_(view.sizes().dims()),
+          strides_(view.strides().dims()),
+          offset_(view.storage_offset() - base.storage_offset()),
+          fn_(std::move(fn)) {
+        next_edges_.push_back(gradient_edge(base));
+        for (const Edge& e : fn_->next_edges()) next_edges_.push_back(e);
+        input_meta_.resize(1);
+        input_meta_[0].sizes = base.sizes().dims();
+        input_meta_[0].dtype = base.dtype();
+        input_meta_[0].device = base.device();
+    }
+    std::string name() const override { return "CopySlices"; }
+    void release_saved() override { fn_->release_saved(); }
+
+    TensorList apply(TensorList&& grads) override {
+        TensorList out(next_edges_.size());
+        if (!grads[0].defined()) return out;
+        const Tensor g = grads[0].contiguous();  // the base's (row-major) layout
+        const DimVector sizes = sizes_, strides = strides_;
+        const int64_t offset = offset_;
+        auto view = [sizes, strides, offset](const Tensor& t) {
+            const Tensor c = t.contiguous();
+            return c.as_strided(sizes, strides, c.storage_offset() + offset);
+        };
+        const Tensor g_view = view(g);
+        TensorList res = fn_->apply(TensorList{g_view});
+        // The view's old values were overwritten: they get no gradient from g.
+        out[0] = g - embed_in_zeros("AsStridedScatterBackward0", g_view, g.sizes(), view);
+        for (size_t i = 0; i < res.size(); ++i) out[i + 1] = res[i];
+        return out;
+    }
+
+private:
+    DimVector sizes_, strides_;
+    int64_t offset_;
+    std::shared_ptr<Node> fn_;
+};
+
+// Makes t's grad_fn `fn` (output output_nr), moving a retain_grad() slot along.
+void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+    AutogradMeta& m = t.impl()->ensure_autograd_meta();
+    if (m.retains_grad && m.grad_fn) m.grad_fn->set_retained_grad(m.output_nr, nullptr);
+    m.grad_fn = fn;
+    m.output_nr = output_nr;
+    m.requires_grad = false;
+    if (m.retains_grad) fn->set_retained_grad(m.output_nr, &m.grad);
+}
+
+}  // namespace
 
 void rebase_history(Tensor& self, const Tensor& result, const char* op) {
     EMBER_CHECK(can_cast(result.dtype(), self.dtype()), op, ": result type ",
                 dtype_short_name(result.dtype()), " can't be cast to the desired output type ",
                 dtype_short_name(self.dtype()));
+    AutogradMeta* rm = autograd_meta(result);
+    // CopySlices maps the view into its base's gradient by the base's row-major layout.
+    EMBER_CHECK(!rm || !rm->grad_fn || !self.is_view() || self.base().is_contiguous(), op,
+                ": in-place operations on a view of a non-contiguous tensor (",
+                detail::describe(self), ", a view of ", detail::describe(self.base()),
+                ") are not supported yet when autograd records them; apply the op out of place "
+                "or make the base contiguous first");
     {
         NoGradGuard no_grad;
         self.copy_(result);
     }
-    AutogradMeta* rm = autograd_meta(result);
     if (!rm || !rm->grad_fn) return;  // nothing was recorded
     std::shared_ptr<Node> fn = rm->grad_fn;
-    AutogradMeta& m = self.impl()->ensure_autograd_meta();
-    if (m.retains_grad && m.grad_fn) m.grad_fn->set_retained_grad(m.output_nr, nullptr);
-    m.grad_fn = fn;
-    m.output_nr = rm->output_nr;
-    m.requires_grad = false;
-    if (m.retains_grad) fn->set_retained_grad(m.output_nr, &m.grad);
+    const uint32_t output_nr = rm->output_nr;
+    if (self.is_view()) {
+        // The base takes the change through CopySlices, and the view becomes a fresh view of
+        // the base's new history.
+        Tensor base = self.base();
+        set_history(base, std::make_shared<CopySlices>(base, self, fn), 0);
+        Tensor fresh = base.as_strided(self.sizes(), self.strides(), self.storage_offset());
+        set_history(self, autograd_meta(fresh)->grad_fn, 0);
+    } else {
+        set_history(self, fn, output_nr);
+    }
     // The node's saved copy of its output is now self (as it is in PyTorch, where the op wrote
     // into self): changing self in place again must fail the version check.
     if (auto* f = dynamic_cast<FunctionNode*>(fn.get()))
         for (SavedTensor& s : f->saved())
-            if (s.is_output() && s.output_nr() == m.output_nr) s.retarget(self);
+            if (s.is_output() && s.output_nr() == output_nr) s.retarget(self);
 }
 
 // ---- shapes -----------------------------------------------------------------------------------

@@ -90,14 +90,14 @@ public:
     TensorList apply(TensorList&& grads) override;
     void release_saved() override;
 
-    std::vector<SavedTensor>& saved() { return saved_; }
+    InlineVector<SavedTensor, 2>& saved() { return saved_; }
     bool needs(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
     Tensor unpack(size_t i);
 
 private:
     const char* name_;
     BackwardFn fn_;
-    std::vector<SavedTensor> saved_;
+    InlineVector<SavedTensor, 2> saved_;
     bool released_ = false;
 };
 
@@ -116,7 +116,9 @@ std::shared_ptr<FunctionNode> record(const char* name, const TensorList& inputs,
 void check_inplace(const Tensor& self, const char* op);
 
 // Copies `result` into self (without recording) and makes self take result's place in the
-// graph: self's grad_fn becomes result's, whose saved outputs now point at self.
+// graph: self's grad_fn becomes result's, whose saved outputs now point at self. When self is a
+// view, its base takes the change instead (its grad_fn becomes CopySlices over result's node)
+// and self becomes a view of the base's new history (AsStridedBackward0).
 void rebase_history(Tensor& self, const Tensor& result, const char* op);
 
 // The in-place form of a differentiable op: `out_of_place()` computes the result (recording its

@@ -2,6 +2,8 @@
 // The arithmetic itself is in src/cpu/elementwise_kernels.cpp (and its CUDA twin).
 #include "ember/ops/elementwise.h"
 
+#include <cmath>
+
 #include "autograd/function.h"
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
@@ -248,31 +250,149 @@ Tensor div(const Tensor& a, const Scalar& b, std::string_view mode) {
                          });
     return out;
 }
+// PyTorch computes `scalar / tensor` as tensor.reciprocal() * scalar (ATen's operator/), which
+// fixes both its rounding and its graph (ReciprocalBackward0, then MulBackward1).
 Tensor div(const Scalar& a, const Tensor& b) {
-    return run_binary(BinaryOp::Div, wrap(a, b), b, {}, 1, false, true);
+    b.check_defined("div");
+    return mul(reciprocal(b), a);
 }
-Tensor floor_divide(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::DivFloor, a, b, {}); }
+// floor_divide has no derivative in PyTorch: its result is still part of the graph, under a node
+// that fails when backward reaches it.
+namespace {
+void record_not_implemented(const char* op, const Tensor& a, const Tensor& b, const Tensor& out) {
+    if (autograd::needs_grad(a, b))
+        autograd::record("NotImplemented", {a, b}, {out}, {}, [op](BackwardContext&) -> TensorList {
+            EMBER_ERROR("derivative for aten::", op, " is not implemented");
+        });
+}
+}  // namespace
+Tensor floor_divide(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::DivFloor, a, b, {});
+    record_not_implemented("floor_divide", a, b, out);
+    return out;
+}
 Tensor floor_divide(const Tensor& a, const Scalar& b) {
-    return run_binary(BinaryOp::DivFloor, a, wrap(b, a), {}, 1, true);
+    Tensor out = run_binary(BinaryOp::DivFloor, a, wrap(b, a), {}, 1, true);
+    record_not_implemented("floor_divide", a, Tensor(), out);
+    return out;
 }
-Tensor remainder(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Remainder, a, b, {}); }
+// remainder and fmod: d/da = 1; d/db = -(a / b rounded), floor for remainder, trunc for fmod.
+Tensor remainder(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Remainder, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("RemainderBackward1", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{g, ctx.needs(1) ? -g * ember::div(ctx.saved(0), ctx.saved(1), "floor")
+                                              : Tensor()};
+        });
+    return out;
+}
 Tensor remainder(const Tensor& a, const Scalar& b) {
-    return run_binary(BinaryOp::Remainder, a, wrap(b, a), {}, 1, true);
+    Tensor out = run_binary(BinaryOp::Remainder, a, wrap(b, a), {}, 1, true);
+    if (autograd::needs_grad(a))
+        autograd::record("RemainderBackward0", {a}, {out}, {},
+                         [](BackwardContext& ctx) { return TensorList{ctx.grad()}; });
+    return out;
 }
-Tensor fmod(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Fmod, a, b, {}); }
+Tensor fmod(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Fmod, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("FmodBackward1", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{g, ctx.needs(1) ? -g * ember::div(ctx.saved(0), ctx.saved(1), "trunc")
+                                              : Tensor()};
+        });
+    return out;
+}
 Tensor fmod(const Tensor& a, const Scalar& b) {
-    return run_binary(BinaryOp::Fmod, a, wrap(b, a), {}, 1, true);
+    Tensor out = run_binary(BinaryOp::Fmod, a, wrap(b, a), {}, 1, true);
+    if (autograd::needs_grad(a))
+        autograd::record("FmodBackward0", {a}, {out}, {},
+                         [](BackwardContext& ctx) { return TensorList{ctx.grad()}; });
+    return out;
 }
-Tensor pow(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Pow, a, b, {}); }
+
+// pow's gradients, as PyTorch's pow_backward*: d/dbase = e * base^(e-1), 0 where e == 0 (so
+// x**0 has gradient 0 even at x = 0); d/dexp = result * log(base), 0 where base == 0 and e >= 0
+// (the limit from the right, instead of 0 * -inf = nan).
+Tensor pow(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Pow, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("PowBackward1", {a, b}, {out},
+                         {a, b, autograd::needs_grad(b) ? out : Tensor()},
+                         [](BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             Tensor base = ctx.saved(0), e = ctx.saved(1);
+                             Tensor gb, ge;
+                             if (ctx.needs(0))
+                                 gb = where(e == 0.0, 0.0, g * (e * base.pow(e - 1)));
+                             if (ctx.needs(1)) {
+                                 Tensor result = ctx.saved(2);
+                                 Tensor at_zero = logical_and(base == 0.0, e >= 0.0);
+                                 Tensor log_base = base.to(result.dtype()).log();
+                                 ge = g * where(at_zero, 0.0, result * log_base);
+                             }
+                             return TensorList{gb, ge};
+                         });
+    return out;
+}
 Tensor pow(const Tensor& a, const Scalar& b) {
-    return run_binary(BinaryOp::Pow, a, wrap(b, a), {}, 1, true);
+    Tensor out = run_binary(BinaryOp::Pow, a, wrap(b, a), {}, 1, true);
+    if (autograd::needs_grad(a))
+        autograd::record("PowBackward0", {a}, {out}, {a}, [b](BackwardContext& ctx) {
+            const double e = b.to_double();
+            if (e == 0.0) return TensorList{zeros_like(ctx.grad())};
+            return TensorList{ctx.grad() * (ctx.saved(0).pow(e - 1) * e)};
+        });
+    return out;
 }
 Tensor pow(const Scalar& a, const Tensor& b) {
-    return run_binary(BinaryOp::Pow, wrap(a, b), b, {}, 1, false, true);
+    Tensor out = run_binary(BinaryOp::Pow, wrap(a, b), b, {}, 1, false, true);
+    if (autograd::needs_grad(b))
+        autograd::record("PowBackward2", {b}, {out}, {b, out}, [a](BackwardContext& ctx) {
+            Tensor d = ctx.saved(1) * std::log(a.to_double());
+            if (a.to_double() == 0.0) d = where(ctx.saved(0) >= 0.0, 0.0, d);
+            return TensorList{ctx.grad() * d};
+        });
+    return out;
 }
-Tensor maximum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Maximum, a, b, {}); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Minimum, a, b, {}); }
-Tensor atan2(const Tensor& a, const Tensor& b) { return run_binary(BinaryOp::Atan2, a, b, {}); }
+// Elementwise max/min: the gradient goes to the larger (smaller) input, split in half on ties.
+Tensor maximum(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Maximum, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("MaximumBackward0", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            Tensor x = ctx.saved(0), y = ctx.saved(1);
+            Tensor split = where(x == y, g / 2, g);
+            return TensorList{ctx.needs(0) ? where(x < y, 0.0, split) : Tensor(),
+                              ctx.needs(1) ? where(x > y, 0.0, split) : Tensor()};
+        });
+    return out;
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Minimum, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("MinimumBackward0", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            Tensor x = ctx.saved(0), y = ctx.saved(1);
+            Tensor split = where(x == y, g / 2, g);
+            return TensorList{ctx.needs(0) ? where(x > y, 0.0, split) : Tensor(),
+                              ctx.needs(1) ? where(x < y, 0.0, split) : Tensor()};
+        });
+    return out;
+}
+Tensor atan2(const Tensor& a, const Tensor& b) {
+    Tensor out = run_binary(BinaryOp::Atan2, a, b, {});
+    if (autograd::needs_grad(a, b))
+        autograd::record("Atan2Backward0", {a, b}, {out}, {a, b}, [](BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            Tensor y = ctx.saved(0), x = ctx.saved(1);
+            Tensor recip = (y * y + x * x).reciprocal();
+            return TensorList{ctx.needs(0) ? g * x * recip : Tensor(),
+                              ctx.needs(1) ? g * -y * recip : Tensor()};
+        });
+    return out;
+}
 
 #define EMBER_DEFINE_COMPARE(name, OP)                                                  \
     Tensor name(const Tensor& a, const Tensor& b) { return run_binary(OP, a, b, {}); }  \
@@ -325,7 +445,13 @@ Tensor Tensor::mul(const Tensor& o) const { return ember::mul(*this, o); }
 Tensor Tensor::mul(const Scalar& o) const { return ember::mul(*this, o); }
 Tensor& Tensor::mul_(const Tensor& o) {
     return autograd::inplace_op(
-        *this, "mul_", autograd::needs_grad(*this, o), [&] { return ember::mul(*this, o); },
+        *this, "mul_", autograd::needs_grad(*this, o),
+        [&] {
+            // o's gradient reads self's old value: compute from a copy of it (see pow_).
+            if (!autograd::needs_grad(o)) return ember::mul(*this, o);
+            Tensor old = clone();
+            return ember::mul(old, o.is_same(*this) ? old : o);
+        },
         [&] { run_binary(BinaryOp::Mul, *this, o, *this); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
@@ -337,7 +463,12 @@ Tensor Tensor::div(const Tensor& o) const { return ember::div(*this, o); }
 Tensor Tensor::div(const Scalar& o) const { return ember::div(*this, o); }
 Tensor& Tensor::div_(const Tensor& o) {
     return autograd::inplace_op(
-        *this, "div_", autograd::needs_grad(*this, o), [&] { return ember::div(*this, o); },
+        *this, "div_", autograd::needs_grad(*this, o),
+        [&] {
+            if (!autograd::needs_grad(o)) return ember::div(*this, o);
+            Tensor old = clone();
+            return ember::div(old, o.is_same(*this) ? old : o);
+        },
         [&] { run_binary(BinaryOp::Div, *this, o, *this); });
 }
 Tensor& Tensor::div_(const Scalar& o) {
@@ -348,8 +479,12 @@ Tensor& Tensor::div_(const Scalar& o) {
 Tensor Tensor::pow(const Tensor& e) const { return ember::pow(*this, e); }
 Tensor Tensor::pow(const Scalar& e) const { return ember::pow(*this, e); }
 Tensor& Tensor::pow_(const Scalar& e) {
-    run_binary(BinaryOp::Pow, *this, wrap(e, *this), *this, 1, true);
-    return *this;
+    return autograd::inplace_op(
+        *this, "pow_", autograd::needs_grad(*this),
+        // The formula reads self's old value, which the in-place write replaces: it is computed
+        // from a copy (PyTorch's `original_self`), part of the graph as CloneBackward0.
+        [&] { return ember::pow(clone(), e); },
+        [&] { run_binary(BinaryOp::Pow, *this, wrap(e, *this), *this, 1, true); });
 }
 Tensor Tensor::remainder(const Tensor& o) const { return ember::remainder(*this, o); }
 Tensor Tensor::remainder(const Scalar& o) const { return ember::remainder(*this, o); }
@@ -466,15 +601,104 @@ Tensor run_unary(UnaryOp op, const Tensor& a, const Tensor& out) {
     return it.take_output();
 }
 
+// What a unary op's backward reads: nothing, its input or its result (PyTorch saves the result
+// where the formula is cheaper in it: exp, tanh, sigmoid, sqrt, rsqrt, reciprocal, relu...).
+enum class Saves { Nothing, Input, Result };
+
+struct UnaryGrad {
+    const char* name = nullptr;  // null: not differentiable
+    Saves saves = Saves::Nothing;
+    // (grad, saved) -> grad of the input, PyTorch's formula (derivatives.yaml).
+    Tensor (*fn)(const Tensor& g, const Tensor& s) = nullptr;
+};
+
+UnaryGrad unary_grad(UnaryOp op) {
+    using S = Saves;
+    using T = const Tensor&;
+    // Rounding and sign are piecewise constant: zero gradient (not an error, as in PyTorch).
+    auto zero = [](T g, T) { return zeros_like(g); };
+    switch (op) {
+        case UnaryOp::Neg:
+            return {"NegBackward0", S::Nothing, [](T g, T) { return -g; }};
+        case UnaryOp::Abs:
+            return {"AbsBackward0", S::Input, [](T g, T x) { return g * x.sign(); }};
+        case UnaryOp::Sign: return {"SignBackward0", S::Nothing, zero};
+        case UnaryOp::Reciprocal:
+            return {"ReciprocalBackward0", S::Result, [](T g, T r) { return -g * (r * r); }};
+        case UnaryOp::Exp:
+            return {"ExpBackward0", S::Result, [](T g, T r) { return g * r; }};
+        case UnaryOp::Exp2:
+            return {"Exp2Backward0", S::Result, [](T g, T r) { return g * r * M_LN2; }};
+        case UnaryOp::Log:
+            return {"LogBackward0", S::Input, [](T g, T x) { return g / x; }};
+        case UnaryOp::Log2:
+            return {"Log2Backward0", S::Input, [](T g, T x) { return g / (x * M_LN2); }};
+        case UnaryOp::Log10:
+            return {"Log10Backward0", S::Input, [](T g, T x) { return g / (x * M_LN10); }};
+        case UnaryOp::Log1p:
+            return {"Log1PBackward0", S::Input, [](T g, T x) { return g / (x + 1); }};
+        case UnaryOp::Expm1:
+            return {"Expm1Backward0", S::Result, [](T g, T r) { return g * (r + 1); }};
+        case UnaryOp::Sqrt:
+            return {"SqrtBackward0", S::Result, [](T g, T r) { return g / (2 * r); }};
+        case UnaryOp::Rsqrt:
+            return {"RsqrtBackward0", S::Result, [](T g, T r) { return -0.5 * g * r.pow(3); }};
+        // square is pow(x, 2) in PyTorch, hence its node's name.
+        case UnaryOp::Square:
+            return {"PowBackward0", S::Input, [](T g, T x) { return g * (x.pow(1.0) * 2.0); }};
+        case UnaryOp::Sin:
+            return {"SinBackward0", S::Input, [](T g, T x) { return g * x.cos(); }};
+        case UnaryOp::Cos:
+            return {"CosBackward0", S::Input, [](T g, T x) { return g * -x.sin(); }};
+        case UnaryOp::Tan:
+            return {"TanBackward0", S::Result, [](T g, T r) { return g * (r.pow(2) + 1); }};
+        case UnaryOp::Tanh:
+            return {"TanhBackward0", S::Result, [](T g, T r) { return g * (1 - r * r); }};
+        case UnaryOp::Sigmoid:
+            return {"SigmoidBackward0", S::Result, [](T g, T r) { return g * (1 - r) * r; }};
+        // threshold_backward(grad, result, 0): 0 where result <= 0, so relu'(0) = 0.
+        case UnaryOp::Relu:
+            return {"ReluBackward0", S::Result, [](T g, T r) { return where(r <= 0, 0.0, g); }};
+        case UnaryOp::Erf:
+            return {"ErfBackward0", S::Input,
+                    [](T g, T x) { return 2.0 / std::sqrt(M_PI) * (-x.pow(2)).exp() * g; }};
+        case UnaryOp::Floor: return {"FloorBackward0", S::Nothing, zero};
+        case UnaryOp::Ceil: return {"CeilBackward0", S::Nothing, zero};
+        case UnaryOp::Round: return {"RoundBackward0", S::Nothing, zero};
+        case UnaryOp::Trunc: return {"TruncBackward0", S::Nothing, zero};
+        default: return {};  // logical_not, bitwise_not, isnan...: integer or bool results
+    }
+}
+
+// The op's result, recorded with its backward when autograd needs it.
+Tensor unary(UnaryOp op, const Tensor& a) {
+    Tensor out = run_unary(op, a, {});
+    if (!autograd::needs_grad(a)) return out;
+    UnaryGrad ug = unary_grad(op);
+    if (!ug.name) return out;
+    Tensor saved = ug.saves == Saves::Input ? a : ug.saves == Saves::Result ? out : Tensor();
+    autograd::record(ug.name, {a}, {out}, {saved}, [fn = ug.fn](BackwardContext& ctx) {
+        return TensorList{fn(ctx.grad(), ctx.saved(0))};
+    });
+    return out;
+}
+
+// In place: recorded as the out-of-place op, whose node takes self's place in the graph. A
+// formula that reads the input gets a copy of self's old value (see Tensor::pow_).
+Tensor& unary_(UnaryOp op, Tensor& self, const char* name) {
+    UnaryGrad ug = unary_grad(op);
+    return autograd::inplace_op(
+        self, name, ug.name && autograd::needs_grad(self),
+        [&] { return unary(op, ug.saves == Saves::Input ? self.clone() : self); },
+        [&] { run_unary(op, self, self); });
+}
+
 }  // namespace
 
-#define EMBER_DEFINE_UNARY(name, OP)                                                        \
-    Tensor name(const Tensor& a) { return run_unary(OP, a, {}); }                           \
-    Tensor Tensor::name() const { return run_unary(OP, *this, {}); }                        \
-    Tensor& Tensor::name##_() {                                                             \
-        run_unary(OP, *this, *this);                                                        \
-        return *this;                                                                       \
-    }
+#define EMBER_DEFINE_UNARY(name, OP)                                         \
+    Tensor name(const Tensor& a) { return unary(OP, a); }                    \
+    Tensor Tensor::name() const { return unary(OP, *this); }                 \
+    Tensor& Tensor::name##_() { return unary_(OP, *this, #name "_"); }
 EMBER_DEFINE_UNARY(neg, UnaryOp::Neg)
 EMBER_DEFINE_UNARY(abs, UnaryOp::Abs)
 EMBER_DEFINE_UNARY(sign, UnaryOp::Sign)
@@ -501,8 +725,8 @@ EMBER_DEFINE_UNARY(trunc, UnaryOp::Trunc)
 EMBER_DEFINE_UNARY(logical_not, UnaryOp::LogicalNot)
 #undef EMBER_DEFINE_UNARY
 
-Tensor log10(const Tensor& a) { return run_unary(UnaryOp::Log10, a, {}); }
-Tensor square(const Tensor& a) { return run_unary(UnaryOp::Square, a, {}); }
+Tensor log10(const Tensor& a) { return unary(UnaryOp::Log10, a); }
+Tensor square(const Tensor& a) { return unary(UnaryOp::Square, a); }
 Tensor bitwise_not(const Tensor& a) { return run_unary(UnaryOp::BitwiseNot, a, {}); }
 Tensor isnan(const Tensor& a) { return run_unary(UnaryOp::IsNan, a, {}); }
 Tensor isinf(const Tensor& a) { return run_unary(UnaryOp::IsInf, a, {}); }

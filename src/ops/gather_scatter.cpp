@@ -3,6 +3,11 @@
 //
 // Both directions are offset-driven (see ops/index_util.h): self restrided to the index's shape
 // with stride 0 along `dim` is moved by index * self.stride(dim) for every element.
+//
+// gather and scatter are each other's gradients (gather's is a scatter_add into zeros), so the
+// formulas stay differentiable for double backward.
+#include "autograd/formulas.h"
+#include "autograd/function.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/reduce.h"
@@ -94,6 +99,54 @@ Tensor& scatter_impl(Tensor& self, int64_t dim, const Tensor& index, const Tenso
     return self;
 }
 
+// The gradient of scatter's src: grad read back at the scattered positions (index's shape),
+// padded with zeros where src is larger than index (those elements were not scattered).
+Tensor src_grad(const Tensor& grad, int64_t dim, const Tensor& index, IntArrayRef src_sizes) {
+    const TensorOptions opts{.dtype = grad.dtype(), .device = grad.device()};
+    if (index.numel() == 0) return zeros(src_sizes, opts);
+    Tensor g = grad.gather(dim, index);
+    if (g.sizes() == src_sizes) return g;
+    const DimVector index_sizes = index.sizes().dims();
+    return autograd::embed_in_zeros("SliceBackwardBackward0", g, src_sizes,
+                                    [index_sizes](const Tensor& t) {
+                                        Tensor v = t;
+                                        for (size_t d = 0; d < index_sizes.size(); ++d)
+                                            v = v.narrow(int64_t(d), 0, index_sizes[d]);
+                                        return v;
+                                    });
+}
+
+// The out-of-place scatters, recorded: `accumulate` for scatter_add; src undefined: `value`.
+Tensor scatter_recorded(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src,
+                        const Scalar& value, bool accumulate) {
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = a.clone();
+        scatter_impl(out, dim, index, src, value, accumulate);
+    }
+    if (!autograd::needs_grad(a, src)) return out;
+    const int64_t d = detail::wrap_dim(dim, a.dim(), "scatter");
+    if (!src.defined()) {
+        autograd::record("ScatterBackward1", {a}, {out}, {index},
+                         [d](autograd::BackwardContext& ctx) {
+                             return TensorList{ctx.grad().scatter(d, ctx.saved(0), 0)};
+                         });
+        return out;
+    }
+    const DimVector src_sizes = src.sizes().dims();
+    autograd::record(accumulate ? "ScatterAddBackward0" : "ScatterBackward0", {a, src}, {out},
+                     {index}, [d, src_sizes, accumulate](autograd::BackwardContext& ctx) {
+                         const Tensor& g = ctx.grad();
+                         Tensor ga, gs;
+                         // scatter overwrites: the written positions lose self's gradient.
+                         if (ctx.needs(0)) ga = accumulate ? g : g.scatter(d, ctx.saved(0), 0);
+                         if (ctx.needs(1)) gs = src_grad(g, d, ctx.saved(0), src_sizes);
+                         return TensorList{ga, gs};
+                     });
+    return out;
+}
+
 }  // namespace
 
 Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
@@ -112,30 +165,37 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
                     " expected index ", shape_str(index.sizes()), " to be smaller than self ",
                     shape_str(a.sizes()), " apart from dimension ", d);
     Tensor out = empty(index.sizes(), {.dtype = a.dtype(), .device = a.device()});
-    if (out.numel() == 0) return out;
-    check_index_values(index, d, s.size(d));
-    detail::run_index_gather(nonempty(out), restride(s, i.sizes(), d, true), i, s.stride(d));
+    if (out.numel() > 0) {
+        check_index_values(index, d, s.size(d));
+        detail::run_index_gather(nonempty(out), restride(s, i.sizes(), d, true), i, s.stride(d));
+    }
+    if (autograd::needs_grad(a)) {
+        const DimVector a_sizes = a.sizes().dims();
+        autograd::record("GatherBackward0", {a}, {out}, {index},
+                         [d, a_sizes](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             Tensor z = zeros(a_sizes, {.dtype = g.dtype(), .device = g.device()});
+                             return TensorList{z.scatter_add(d, ctx.saved(0), g)};
+                         });
+    }
     return out;
 }
 
 Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src) {
     a.check_defined("scatter");
     src.check_defined("scatter");
-    Tensor out = a.clone();
-    return scatter_impl(out, dim, index, src, 0, false);
+    return scatter_recorded(a, dim, index, src, 0, false);
 }
 
 Tensor scatter(const Tensor& a, int64_t dim, const Tensor& index, const Scalar& value) {
     a.check_defined("scatter");
-    Tensor out = a.clone();
-    return scatter_impl(out, dim, index, Tensor(), value, false);
+    return scatter_recorded(a, dim, index, Tensor(), value, false);
 }
 
 Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src) {
     a.check_defined("scatter_add");
     src.check_defined("scatter_add");
-    Tensor out = a.clone();
-    return scatter_impl(out, dim, index, src, 0, true);
+    return scatter_recorded(a, dim, index, src, 0, true);
 }
 
 Tensor one_hot(const Tensor& a, int64_t num_classes) {
@@ -169,17 +229,26 @@ Tensor Tensor::scatter(int64_t dim, const Tensor& index, const Scalar& value) co
 }
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Tensor& src) {
     src.check_defined("scatter_");
-    return scatter_impl(*this, dim, index, src, 0, false);
+    return autograd::inplace_op(
+        *this, "scatter_", autograd::needs_grad(*this, src),
+        [&] { return scatter_recorded(*this, dim, index, src, 0, false); },
+        [&] { scatter_impl(*this, dim, index, src, 0, false); });
 }
 Tensor& Tensor::scatter_(int64_t dim, const Tensor& index, const Scalar& value) {
-    return scatter_impl(*this, dim, index, Tensor(), value, false);
+    return autograd::inplace_op(
+        *this, "scatter_", autograd::needs_grad(*this),
+        [&] { return scatter_recorded(*this, dim, index, Tensor(), value, false); },
+        [&] { scatter_impl(*this, dim, index, Tensor(), value, false); });
 }
 Tensor Tensor::scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const {
     return ember::scatter_add(*this, dim, index, src);
 }
 Tensor& Tensor::scatter_add_(int64_t dim, const Tensor& index, const Tensor& src) {
     src.check_defined("scatter_add_");
-    return scatter_impl(*this, dim, index, src, 0, true);
+    return autograd::inplace_op(
+        *this, "scatter_add_", autograd::needs_grad(*this, src),
+        [&] { return scatter_recorded(*this, dim, index, src, 0, true); },
+        [&] { scatter_impl(*this, dim, index, src, 0, true); });
 }
 
 }  // namespace ember

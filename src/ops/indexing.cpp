@@ -6,12 +6,18 @@
 // index tensors broadcast together, and the indexed dims are replaced by the broadcast shape,
 // in place when they are adjacent and at the front otherwise. The data moves through an
 // offset per result element (see src/cpu/index_kernels.cpp).
+//
+// Gradients: the views record through the view ops (SelectBackward0, SliceBackward0, ...);
+// advanced indexing records IndexBackward0, whose gradient accumulates into zeros at the
+// indexed positions (duplicates add up) with an index_put that is itself differentiable.
 #include "ember/core/indexing.h"
 
 #include <algorithm>
 #include <limits>
 #include <vector>
 
+#include "autograd/formulas.h"
+#include "autograd/function.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/indexing.h"
@@ -121,10 +127,30 @@ Tensor apply_slice(const Tensor& t, int64_t dim, const Slice& s) {
     DimVector sizes = t.sizes().dims(), strides = t.strides().dims();
     sizes[dim] = stop == start ? 0 : (stop - start - 1) / step + 1;  // no overflow for big steps
     strides[dim] *= step;
-    return make_view(t, sizes, strides, t.storage_offset() + start * t.stride(dim));
+    Tensor out = make_view(t, sizes, strides, t.storage_offset() + start * t.stride(dim));
+    if (autograd::needs_grad(t)) {
+        const DimVector in_sizes = t.sizes().dims();
+        const Slice canonical(start, stop, step);
+        autograd::record("SliceBackward0", {t}, {out}, {},
+                         [in_sizes, dim, canonical](autograd::BackwardContext& ctx) {
+                             return TensorList{autograd::embed_in_zeros(
+                                 "SliceBackwardBackward0", ctx.grad(), in_sizes,
+                                 [dim, canonical](const Tensor& g) {
+                                     return apply_slice(g, dim, canonical);
+                                 })};
+                         });
+    }
+    return out;
 }
 
-Tensor alias(const Tensor& t) { return make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
+Tensor alias(const Tensor& t) {
+    Tensor out = make_view(t, t.sizes(), t.strides(), t.storage_offset());
+    if (autograd::needs_grad(t))
+        autograd::record("AliasBackward0", {t}, {out}, {}, [](autograd::BackwardContext& ctx) {
+            return TensorList{ctx.grad()};
+        });
+    return out;
+}
 
 // A boolean index as an index tensor over a new axis of size 1: [0] selects it, [] drops it.
 Tensor bool_to_index(bool value, Device device) {
@@ -360,17 +386,36 @@ Tensor restride_offsets(const AdvancedIndex& info, const Tensor& offsets) {
     return make_view(offsets, info.result_shape, strides, offsets.storage_offset());
 }
 
+Tensor index_put_accumulate(IntArrayRef sizes, const std::vector<Tensor>& indices,
+                            const Tensor& values);
+
+// The index tensors saved by a node, read back (undefined entries stay undefined).
+std::vector<Tensor> saved_indices(autograd::BackwardContext& ctx, size_t first, size_t n) {
+    std::vector<Tensor> out;
+    for (size_t k = 0; k < n; ++k) out.push_back(ctx.saved(first + k));
+    return out;
+}
+
 Tensor index_advanced(const Tensor& self, const std::vector<Tensor>& indices) {
     AdvancedIndex info = make_advanced_index(self, indices);
     Tensor out = empty(info.result_shape, {.dtype = self.dtype(), .device = self.device()});
-    if (out.numel() == 0) return out;
-    auto [offsets, stride] = compute_offsets(info);
-    detail::run_index_gather(out, restride_src(info), restride_offsets(info, offsets), stride);
+    if (out.numel() > 0) {
+        auto [offsets, stride] = compute_offsets(info);
+        detail::run_index_gather(out, restride_src(info), restride_offsets(info, offsets), stride);
+    }
+    if (autograd::needs_grad(self)) {
+        const DimVector in_sizes = self.sizes().dims();
+        autograd::record("IndexBackward0", TensorList{self}, TensorList{out}, indices,
+                         [in_sizes, n = indices.size()](autograd::BackwardContext& ctx) {
+                             return TensorList{index_put_accumulate(
+                                 in_sizes, saved_indices(ctx, 0, n), ctx.grad())};
+                         });
+    }
     return out;
 }
 
 void index_put_advanced(const Tensor& self, const std::vector<Tensor>& indices,
-                        const Tensor& value) {
+                        const Tensor& value, bool accumulate = false) {
     AdvancedIndex info = make_advanced_index(self, indices);
     EMBER_CHECK(detail::is_expandable_to(value.sizes(), info.result_shape), "shape mismatch: value "
                 "tensor of shape ", shape_str(value.sizes()), " cannot be broadcast to indexing "
@@ -386,7 +431,26 @@ void index_put_advanced(const Tensor& self, const std::vector<Tensor>& indices,
     if (detail::shares_storage(offsets, self)) offsets = offsets.clone();
     Tensor v = detail::shares_storage(value, self) ? value.clone() : value;
     detail::run_index_put(restride_src(info), v.expand(info.result_shape),
-                          restride_offsets(info, offsets), stride, /*accumulate=*/false);
+                          restride_offsets(info, offsets), stride, accumulate);
+}
+
+// zeros(sizes) with `values` (shaped like the indexing result) added at the indexed positions,
+// duplicates accumulating: IndexBackward0's gradient. Differentiable in values (double
+// backward), whose gradient is the incoming gradient indexed again.
+Tensor index_put_accumulate(IntArrayRef sizes, const std::vector<Tensor>& indices,
+                            const Tensor& values) {
+    Tensor out = zeros(sizes, {.dtype = values.dtype(), .device = values.device()});
+    {
+        NoGradGuard no_grad;
+        index_put_advanced(out, indices, values, /*accumulate=*/true);
+    }
+    if (autograd::needs_grad(values))
+        autograd::record("IndexPutBackward0", TensorList{values}, TensorList{out}, indices,
+                         [n = indices.size()](autograd::BackwardContext& ctx) {
+                             return TensorList{
+                                 index_advanced(ctx.grad(), saved_indices(ctx, 0, n))};
+                         });
+    return out;
 }
 
 // Python's assignment to a basic-indexed view: same shape copies, a 0-dim value fills, other
@@ -427,36 +491,91 @@ Tensor Tensor::index(const std::vector<TensorIndex>& indices) const {
 
 Tensor Tensor::operator[](const TensorIndex& i) const { return index({i}); }
 
+namespace {
+
+// Writes value at self[indices], recording nothing (the caller runs it without grad mode).
+void index_put_values(Tensor& self, const std::vector<TensorIndex>& indices, const Tensor& value) {
+    if (indices.size() == 1) {
+        const TensorIndex& i = indices[0];
+        if (i.is_boolean() && !i.boolean()) return;
+        if (i.is_ellipsis()) return copy_to(self, value);
+        if (i.is_none() || i.is_boolean()) return copy_to(self.unsqueeze(0), value);
+        if (i.is_integer()) return copy_to(apply_select(self, 0, i.integer(), 0), value);
+        if (i.is_slice()) return copy_to(apply_slice(self, 0, i.slice()), value);
+    }
+    Sliced s = apply_slicing(self, indices);
+    if (s.tensor.empty()) return copy_to(s.result, value);
+    index_put_advanced(s.result, s.tensor, value.view(detail::strip_leading_ones(value.sizes())));
+}
+
+// The index tensors of `indices` (to be saved), and the list with each replaced by a
+// placeholder that rebuild_indices fills back in.
+std::pair<std::vector<TensorIndex>, TensorList> split_indices(
+    const std::vector<TensorIndex>& indices) {
+    std::vector<TensorIndex> pattern;
+    TensorList tensors;
+    for (const TensorIndex& i : indices) {
+        if (i.is_tensor()) {
+            tensors.push_back(i.tensor());
+            pattern.emplace_back(Tensor());
+        } else {
+            pattern.push_back(i);
+        }
+    }
+    return {pattern, tensors};
+}
+
+std::vector<TensorIndex> rebuild_indices(std::vector<TensorIndex> pattern,
+                                         autograd::BackwardContext& ctx, size_t first) {
+    for (TensorIndex& i : pattern)
+        if (i.is_tensor()) i = TensorIndex(ctx.saved(first++));
+    return pattern;
+}
+
+// self with value written at self[indices], recorded as IndexPutBackward0: self's gradient is
+// zero at the overwritten positions, value's is the gradient read there (summed over the dims
+// value was broadcast along).
+Tensor index_put_recorded(const Tensor& self, const std::vector<TensorIndex>& indices,
+                          const Tensor& value) {
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = self.clone();
+        index_put_values(out, indices, value);
+    }
+    auto [pattern, tensors] = split_indices(indices);
+    const DimVector value_sizes = value.sizes().dims(),
+                    value_core = detail::strip_leading_ones(value.sizes());
+    autograd::record(
+        "IndexPutBackward0", TensorList{self, value}, TensorList{out}, tensors,
+        [pattern = std::move(pattern), value_sizes, value_core](autograd::BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            const std::vector<TensorIndex> idx = rebuild_indices(pattern, ctx, 0);
+            Tensor gs, gv;
+            if (ctx.needs(0)) {
+                const TensorOptions opts{.dtype = g.dtype(), .device = g.device()};
+                Tensor keep = ones(g.sizes(), opts);
+                {
+                    NoGradGuard no_grad;
+                    index_put_values(keep, idx, zeros({}, opts));
+                }
+                gs = g * keep;
+            }
+            if (ctx.needs(1)) gv = autograd::sum_to(g.index(idx), value_core).reshape(value_sizes);
+            return TensorList{gs, gv};
+        });
+    return out;
+}
+
+}  // namespace
+
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Tensor& value) {
     check_defined("index_put_");
     value.check_defined("index_put_");
-    if (indices.size() == 1) {
-        const TensorIndex& i = indices[0];
-        if (i.is_boolean() && !i.boolean()) return *this;
-        if (i.is_ellipsis()) {
-            copy_to(*this, value);
-            return *this;
-        }
-        if (i.is_none() || i.is_boolean()) {
-            copy_to(unsqueeze(0), value);
-            return *this;
-        }
-        if (i.is_integer()) {
-            copy_to(apply_select(*this, 0, i.integer(), 0), value);
-            return *this;
-        }
-        if (i.is_slice()) {
-            copy_to(apply_slice(*this, 0, i.slice()), value);
-            return *this;
-        }
-    }
-    Sliced s = apply_slicing(*this, indices);
-    if (s.tensor.empty()) {
-        copy_to(s.result, value);
-        return *this;
-    }
-    index_put_advanced(s.result, s.tensor, value.view(detail::strip_leading_ones(value.sizes())));
-    return *this;
+    return autograd::inplace_op(
+        *this, "index_put_", autograd::needs_grad(*this, value),
+        [&] { return index_put_recorded(*this, indices, value); },
+        [&] { index_put_values(*this, indices, value); });
 }
 
 Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar& value) {
@@ -466,11 +585,10 @@ Tensor& Tensor::index_put_(const std::vector<TensorIndex>& indices, const Scalar
 
 // ---- index_select, masked_select, nonzero ---------------------------------------------------
 
-Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
-    a.check_defined("index_select");
-    index.check_defined("index_select");
-    detail::check_same_device("index_select", {&a, &index});
-    const int64_t d = detail::wrap_dim(dim, a.dim(), "index_select");
+namespace {
+
+// index_select's forward, after the checks of its arguments; d is wrapped.
+Tensor index_select_values(const Tensor& a, int64_t d, const Tensor& index) {
     EMBER_CHECK(index.dim() <= 1, "index_select(): Index is supposed to be a vector (got index ",
                 "of shape ", shape_str(index.sizes()), ")");
     EMBER_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32,
@@ -479,6 +597,7 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
     const int64_t n = index.numel();
     if (a.dim() == 0) {  // a 0-dim tensor has one slice, at 0
         EMBER_CHECK(!first_out_of_range(index, 0, 1), "index out of range in self");
+        NoGradGuard no_grad;
         return a.clone();
     }
     DimVector shape = a.sizes().dims();
@@ -503,6 +622,30 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
     return out;
 }
 
+}  // namespace
+
+Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
+    a.check_defined("index_select");
+    index.check_defined("index_select");
+    detail::check_same_device("index_select", {&a, &index});
+    const int64_t d = detail::wrap_dim(dim, a.dim(), "index_select");
+    Tensor out = index_select_values(a, d, index);
+    if (!autograd::needs_grad(a)) return out;
+    const DimVector a_sizes = a.sizes().dims();
+    autograd::record("IndexSelectBackward0", {a}, {out}, {index},
+                     [d, a_sizes](autograd::BackwardContext& ctx) {
+                         const Tensor& g = ctx.grad();
+                         if (a_sizes.empty()) return TensorList{g};  // 0-dim: a copy of a
+                         // Each slice of grad goes back to its index (duplicates accumulate).
+                         DimVector along(g.dim(), 1);
+                         along[d] = g.size(d);
+                         Tensor idx = ctx.saved(0).to(DType::Int64).reshape(along);
+                         Tensor z = zeros(a_sizes, {.dtype = g.dtype(), .device = g.device()});
+                         return TensorList{z.scatter_add(d, idx.expand(g.sizes()), g)};
+                     });
+    return out;
+}
+
 Tensor masked_select(const Tensor& a, const Tensor& mask) {
     a.check_defined("masked_select");
     mask.check_defined("masked_select");
@@ -510,7 +653,21 @@ Tensor masked_select(const Tensor& a, const Tensor& mask) {
     EMBER_CHECK(is_mask_dtype(mask.dtype()), "masked_select: expected BoolTensor or ByteTensor "
                 "for mask (got ", mask.dtype(), ")");
     DimVector shape = broadcast_shapes(mask.sizes(), a.sizes(), "masked_select");
-    return a.expand(shape).index({mask.expand(shape)});
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = a.expand(shape).index({mask.expand(shape)});
+    }
+    if (autograd::needs_grad(a)) {
+        const DimVector a_sizes = a.sizes().dims();
+        autograd::record("MaskedSelectBackward0", {a}, {out}, {mask},
+                         [shape, a_sizes](autograd::BackwardContext& ctx) {
+                             Tensor g = index_put_accumulate(shape, {ctx.saved(0).expand(shape)},
+                                                             ctx.grad());
+                             return TensorList{autograd::sum_to(g, a_sizes)};
+                         });
+    }
+    return out;
 }
 
 Tensor nonzero(const Tensor& a) {

@@ -1,7 +1,12 @@
 // Matrix product op definitions: argument checks with PyTorch 1.13's messages, result shapes and
 // matmul's dispatch over operand dims. The arithmetic is in src/cpu/blas_kernels.cpp, reached
-// through one batched kernel (out = beta * out + alpha * a @ b) and a dot kernel.
+// through one batched kernel (out = beta * out + alpha * a @ b) and a dot kernel. Every product
+// records its gradient formula, itself written with products (double backward).
 #include "ember/ops/linalg.h"
+
+#include <tuple>
+
+#include "autograd/function.h"
 
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
@@ -192,11 +197,7 @@ Tensor folded_matmul_transposed(const char* op, const Tensor& t1, const Tensor& 
     return out;
 }
 
-}  // namespace
-
-Tensor mm(const Tensor& mat1, const Tensor& mat2) { return mm_impl("mm", mat1, mat2); }
-
-Tensor bmm(const Tensor& batch1, const Tensor& batch2) {
+Tensor bmm_impl(const Tensor& batch1, const Tensor& batch2) {
     detail::check_same_device("bmm", {&batch1, &batch2});
     EMBER_CHECK(batch1.dim() == 3, "bmm: batch1 must be a 3D tensor, got ", describe(batch1));
     EMBER_CHECK(batch2.dim() == 3, "bmm: batch2 must be a 3D tensor, got ", describe(batch2));
@@ -211,14 +212,16 @@ Tensor bmm(const Tensor& batch1, const Tensor& batch2) {
     return out;
 }
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+// torch.matmul's dispatch; also gives the grad_fn name PyTorch's graph has on top for the case
+// (its matmul is a composite of mm/mv/bmm and views).
+std::pair<Tensor, const char*> matmul_impl(const Tensor& a, const Tensor& b) {
     const char* op = "matmul";
     detail::check_same_device(op, {&a, &b});
     const int64_t da = a.dim(), db = b.dim();
     EMBER_CHECK(da > 0 && db > 0, "matmul: both arguments to matmul need to be at least 1D, but "
                 "they are ", da, "D and ", db, "D", operands("self", a, "other", b));
-    if (da == 1 && db == 1) return dot_impl(op, a, b);
-    if (da == 2 && db == 1) return mv_impl(op, a, b);
+    if (da == 1 && db == 1) return {dot_impl(op, a, b), "DotBackward0"};
+    if (da == 2 && db == 1) return {mv_impl(op, a, b), "MvBackward0"};
     if (da == 1 && db == 2) {
         EMBER_CHECK(a.size(0) == b.size(0), op, ": mat1 and mat2 shapes cannot be multiplied (1x",
                     a.size(0), " and ", b.size(0), "x", b.size(1), ")",
@@ -226,15 +229,17 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
         check_dtypes(op, "self", a, "other", b);
         Tensor out = new_result({b.size(1)}, a);
         run_matmul(out.view({1, b.size(1)}), a.view({1, a.size(0)}), b);
-        return out;
+        return {out, "SqueezeBackward3"};
     }
-    if (da == 2 && db == 2) return mm_impl(op, a, b);
-    if (should_fold(a, db)) return folded_matmul(op, a, b);
-    if (should_fold(b, da)) return folded_matmul_transposed(op, a, b);
-    return batched_matmul(op, a, b);
+    if (da == 2 && db == 2) return {mm_impl(op, a, b), "MmBackward0"};
+    if (should_fold(a, db)) return {folded_matmul(op, a, b), "UnsafeViewBackward0"};
+    if (should_fold(b, da))  // PyTorch transposes a 2-D a's result back and copies it
+        return {folded_matmul_transposed(op, a, b),
+                da == 2 ? "CloneBackward0" : "UnsafeViewBackward0"};
+    return {batched_matmul(op, a, b), "UnsafeViewBackward0"};
 }
 
-Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
+Tensor addmm_impl(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
              const Scalar& alpha) {
     const char* op = "addmm";
     detail::check_same_device(op, {&input, &mat1, &mat2});
@@ -265,9 +270,126 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const 
     return out;
 }
 
-Tensor dot(const Tensor& a, const Tensor& b) { return dot_impl("dot", a, b); }
+// The gradient formulas below are written with the public products (so they record under
+// create_graph: double backward); the forwards run the kernels without recording.
 
-Tensor mv(const Tensor& mat, const Tensor& vec) { return mv_impl("mv", mat, vec); }
+// a [.., n, m] @ b [.., m, p] (a 1-D a as a row, a 1-D b as a column, their dim dropped from
+// the result) with broadcast batch dims: grad_a = g @ b^T, grad_b = a^T @ g, summed over
+// broadcast batch dims by the engine.
+TensorList matmul_backward(autograd::BackwardContext& ctx) {
+    const Tensor a = ctx.saved(0), b = ctx.saved(1);
+    Tensor g = ctx.grad();
+    const bool a_vec = a.dim() == 1, b_vec = b.dim() == 1;
+    if (a_vec) g = g.unsqueeze(g.dim() - (b_vec ? 0 : 1));
+    if (b_vec) g = g.unsqueeze(-1);
+    Tensor a2 = a_vec ? a.unsqueeze(0) : a, b2 = b_vec ? b.unsqueeze(1) : b;
+    Tensor grad_a, grad_b;
+    if (ctx.needs(0)) {
+        grad_a = matmul(g, b2.transpose(-1, -2));
+        if (a_vec) grad_a = grad_a.squeeze(-2);
+    }
+    if (ctx.needs(1)) {
+        grad_b = matmul(a2.transpose(-1, -2), g);
+        if (b_vec) grad_b = grad_b.squeeze(-1);
+    }
+    return {grad_a, grad_b};
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& mat1, const Tensor& mat2) {
+    Tensor out = mm_impl("mm", mat1, mat2);
+    if (autograd::needs_grad(mat1, mat2))
+        autograd::record("MmBackward0", {mat1, mat2}, {out}, {mat1, mat2},
+                         [](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             return TensorList{
+                                 ctx.needs(0) ? g.mm(ctx.saved(1).t()) : Tensor(),
+                                 ctx.needs(1) ? ctx.saved(0).t().mm(g) : Tensor()};
+                         });
+    return out;
+}
+
+Tensor bmm(const Tensor& batch1, const Tensor& batch2) {
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = bmm_impl(batch1, batch2);
+    }
+    if (autograd::needs_grad(batch1, batch2))
+        autograd::record("BmmBackward0", {batch1, batch2}, {out}, {batch1, batch2},
+                         [](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             return TensorList{
+                                 ctx.needs(0) ? g.bmm(ctx.saved(1).transpose(1, 2)) : Tensor(),
+                                 ctx.needs(1) ? ctx.saved(0).transpose(1, 2).bmm(g) : Tensor()};
+                         });
+    return out;
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+    Tensor out;
+    const char* name;
+    {
+        NoGradGuard no_grad;
+        std::tie(out, name) = matmul_impl(a, b);
+    }
+    if (autograd::needs_grad(a, b))
+        autograd::record(name, {a, b}, {out}, {a, b}, matmul_backward);
+    return out;
+}
+
+Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
+             const Scalar& alpha) {
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = addmm_impl(input, mat1, mat2, beta, alpha);
+    }
+    if (autograd::needs_grad(input, mat1, mat2)) {
+        // PyTorch's maybe_multiply: a factor of 1 is skipped, so the gradient stays exact.
+        auto scaled = [](const Tensor& t, const Scalar& s) {
+            return s.to_double() == 1 ? t : t * s;
+        };
+        autograd::record("AddmmBackward0", {input, mat1, mat2}, {out}, {mat1, mat2},
+                         [beta, alpha, scaled](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             return TensorList{
+                                 ctx.needs(0) ? scaled(g, beta) : Tensor(),
+                                 ctx.needs(1) ? scaled(g.mm(ctx.saved(1).t()), alpha) : Tensor(),
+                                 ctx.needs(2) ? scaled(ctx.saved(0).t().mm(g), alpha) : Tensor()};
+                         });
+    }
+    return out;
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+    Tensor out = dot_impl("dot", a, b);
+    if (autograd::needs_grad(a, b))
+        autograd::record("DotBackward0", {a, b}, {out}, {a, b}, [](autograd::BackwardContext& ctx) {
+            const Tensor& g = ctx.grad();
+            return TensorList{ctx.needs(0) ? g * ctx.saved(1) : Tensor(),
+                              ctx.needs(1) ? g * ctx.saved(0) : Tensor()};
+        });
+    return out;
+}
+
+Tensor mv(const Tensor& mat, const Tensor& vec) {
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = mv_impl("mv", mat, vec);
+    }
+    if (autograd::needs_grad(mat, vec))
+        autograd::record("MvBackward0", {mat, vec}, {out}, {mat, vec},
+                         [](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             return TensorList{
+                                 ctx.needs(0) ? outer(g, ctx.saved(1)) : Tensor(),
+                                 ctx.needs(1) ? ctx.saved(0).t().mv(g) : Tensor()};
+                         });
+    return out;
+}
 
 Tensor outer(const Tensor& a, const Tensor& b) {
     detail::check_same_device("outer", {&a, &b});

@@ -1,10 +1,12 @@
-// Reduction op definitions: sum, mean, prod, amax/amin, max()/min(), all/any.
+// Reduction op definitions: sum, mean, prod, amax/amin, max()/min(), all/any, with the
+// gradients of the floating ones (PyTorch's formulas and tie conventions).
 #include "ops/reduce.h"
 
 #include "autograd/formulas.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/reduce.h"
+#include "ember/ops/shape.h"
 #include "ops/tensor_iterator.h"
 #include "ops/util.h"
 
@@ -33,6 +35,7 @@ Tensor reduce_with(const Tensor& in, std::bitset<64> mask, bool keepdim, DType d
         result.fill_(*empty_value);
         return result;
     }
+    NoGradGuard no_grad;  // the conversion is part of the forward: the op records itself
     Tensor src = in.to(dtype);
     Tensor keep = result.view(reduced_shape(in.sizes(), mask, true));
     TensorIterator it = TensorIterator::reduction(keep, src, {.op = name});
@@ -107,40 +110,133 @@ Tensor mean(const Tensor& a, IntArrayRef dims, bool keepdim, std::optional<DType
     return s;
 }
 
+namespace {
+
+// The gradient of a product with zeros in `input` along `dim` (PyTorch's
+// prod_safe_zeros_backward): each element gets the product of the others, as the product of
+// the elements before it (exclusive cumprod) times the product of those after it (exclusive
+// reversed cumprod), so no division by zero happens. `grad` is broadcastable to `input`.
+Tensor prod_safe_zeros_backward(const Tensor& grad, const Tensor& input, int64_t dim) {
+    if (input.numel() == 0) return grad.expand(input.sizes());
+    DimVector ones_size = input.sizes().dims();
+    ones_size[static_cast<size_t>(dim)] = 1;
+    const Tensor one = ones(ones_size, {.dtype = grad.dtype(), .device = grad.device()});
+    const int64_t n = input.size(dim);
+    Tensor exclusive_normal = cat({one, input.narrow(dim, 0, n - 1)}, dim).cumprod(dim);
+    Tensor narrow_reverse = input.narrow(dim, 1, n - 1).flip({dim});
+    Tensor exclusive_reverse = cat({one, narrow_reverse}, dim).cumprod(dim).flip({dim});
+    return grad * (exclusive_normal * exclusive_reverse);
+}
+
+bool has_zero(const Tensor& t) {
+    NoGradGuard no_grad;
+    return t.eq(0).any().item<bool>();
+}
+
+// ProdBackward0/1: grad * result / input, unless the input has a zero (then the safe form).
+Tensor prod_backward(const Tensor& grad, const Tensor& input, const Tensor& result,
+                     std::optional<int64_t> dim, bool keepdim) {
+    if (input.dim() == 0) return grad;
+    if (!dim) {
+        if (!has_zero(input)) return grad * (result / input);
+        return prod_safe_zeros_backward(grad, input.contiguous().view({-1}), 0)
+            .view(input.sizes());
+    }
+    Tensor g = grad, r = result;
+    if (!keepdim) {
+        g = g.unsqueeze(*dim);
+        r = r.unsqueeze(*dim);
+    }
+    if (!has_zero(input)) return g * (r / input);
+    return prod_safe_zeros_backward(g, input, *dim);
+}
+
+// PyTorch's scale_grad_by_count: the gradient of amax/amin split evenly among the elements
+// equal to the result (`mask`) in each reduced slice.
+Tensor scale_grad_by_count(const Tensor& grad, const Tensor& mask, std::bitset<64> dims_mask,
+                           int64_t ndim) {
+    DimVector dims;
+    for (int64_t d = 0; d < ndim; ++d)
+        if (dims_mask.test(static_cast<size_t>(d))) dims.push_back(d);
+    return (grad / mask.sum(dims, true)) * mask;
+}
+
+// AmaxBackward0/AminBackward0 (ties split evenly).
+Tensor extreme_reduction(const Tensor& a, IntArrayRef dims, bool keepdim, bool is_max) {
+    const char* name = is_max ? "amax" : "amin";
+    a.check_defined(name);
+    detail::check_nonempty_reduction(a, dims, name);
+    auto mask = dim_mask(dims, a.dim(), name);
+    Tensor out = detail::reduce(a, mask, keepdim, a.dtype(),
+                                is_max ? detail::ReduceOp::Max : detail::ReduceOp::Min, name);
+    if (autograd::needs_grad(a))
+        autograd::record(is_max ? "AmaxBackward0" : "AminBackward0", {a}, {out}, {a, out},
+                         [mask, keepdim](BackwardContext& ctx) {
+                             const Tensor self = ctx.saved(0);
+                             const int64_t nd = self.dim();
+                             auto restore = [&](const Tensor& t) {
+                                 return autograd::unsqueeze_reduced(t, nd, mask, keepdim);
+                             };
+                             Tensor g = restore(ctx.grad()), r = restore(ctx.saved(1));
+                             return TensorList{scale_grad_by_count(g, r.eq(self), mask, nd)};
+                         });
+    return out;
+}
+
+// MaxBackward1/MinBackward1 (PyTorch's evenly_distribute_backward): the gradient split evenly
+// among the elements equal to the result; a NaN result goes to the NaNs.
+Tensor full_extreme(const Tensor& a, bool is_max) {
+    const char* name = is_max ? "max" : "min";
+    a.check_defined(name);
+    EMBER_CHECK(a.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() "
+                "== 0. Specify the reduction dim with the 'dim' argument.");
+    Tensor out = detail::reduce(a, dim_mask({}, a.dim(), name), false, a.dtype(),
+                                is_max ? detail::ReduceOp::Max : detail::ReduceOp::Min, name);
+    if (autograd::needs_grad(a))
+        autograd::record(is_max ? "MaxBackward1" : "MinBackward1", {a}, {out}, {a, out},
+                         [](BackwardContext& ctx) {
+                             const Tensor self = ctx.saved(0), value = ctx.saved(1);
+                             Tensor mask;
+                             {
+                                 NoGradGuard no_grad;
+                                 mask = isnan(value).item<bool>() ? isnan(self) : self.eq(value);
+                             }
+                             return TensorList{mask * (ctx.grad() / mask.sum())};
+                         });
+    return out;
+}
+
+}  // namespace
+
 Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim, std::optional<DType> dtype) {
     a.check_defined("prod");
     auto mask = dim ? dim_mask(*dim, a.dim(), "prod") : dim_mask({}, a.dim(), "prod");
-    return detail::reduce(a, mask, dim ? keepdim : false, sum_dtype(a, dtype),
-                          detail::ReduceOp::Prod, "prod");
+    const bool keep = dim ? keepdim : false;
+    Tensor out = detail::reduce(a, mask, keep, sum_dtype(a, dtype), detail::ReduceOp::Prod, "prod");
+    if (autograd::needs_grad(a)) {
+        std::optional<int64_t> d;
+        if (dim) d = detail::wrap_dim(*dim, a.dim(), "prod");
+        autograd::record(dim ? "ProdBackward1" : "ProdBackward0", {a}, {out}, {a, out},
+                         [d, keep](BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             return TensorList{prod_backward(g, ctx.saved(0).to(g.dtype()),
+                                                             ctx.saved(1), d, keep)};
+                         });
+    }
+    return out;
 }
 
 Tensor amax(const Tensor& a, IntArrayRef dims, bool keepdim) {
-    a.check_defined("amax");
-    detail::check_nonempty_reduction(a, dims, "amax");
-    return detail::reduce(a, dim_mask(dims, a.dim(), "amax"), keepdim, a.dtype(),
-                          detail::ReduceOp::Max, "amax");
+    return extreme_reduction(a, dims, keepdim, true);
 }
 
 Tensor amin(const Tensor& a, IntArrayRef dims, bool keepdim) {
-    a.check_defined("amin");
-    detail::check_nonempty_reduction(a, dims, "amin");
-    return detail::reduce(a, dim_mask(dims, a.dim(), "amin"), keepdim, a.dtype(),
-                          detail::ReduceOp::Min, "amin");
+    return extreme_reduction(a, dims, keepdim, false);
 }
 
-Tensor max(const Tensor& a) {
-    a.check_defined("max");
-    EMBER_CHECK(a.numel() > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.");
-    return amax(a);
-}
+Tensor max(const Tensor& a) { return full_extreme(a, true); }
 
-Tensor min(const Tensor& a) {
-    a.check_defined("min");
-    EMBER_CHECK(a.numel() > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.");
-    return amin(a);
-}
+Tensor min(const Tensor& a) { return full_extreme(a, false); }
 
 static Tensor as_bool(const Tensor& a) { return a.dtype() == DType::Bool ? a : a.ne(0); }
 

@@ -1,6 +1,8 @@
 // Reductions that report where the extreme is: max/min along a dim (values and int64 indices)
 // and argmax/argmin. The index is the first occurrence; a NaN is the extreme and its index is
-// reported, as in PyTorch. The kernel is Kernels::reduce_arg.
+// reported, as in PyTorch. The kernel is Kernels::reduce_arg. max/min values are differentiable
+// (the gradient goes to the returned index).
+#include "autograd/formulas.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/reduce.h"
 #include "ops/dispatch.h"
@@ -44,16 +46,33 @@ Tensor arg_extreme(const Tensor& a, std::optional<int64_t> dim, bool keepdim, bo
     return index.view(DimVector(static_cast<size_t>(a.dim()), 1));
 }
 
+// MaxBackward0/MinBackward0: the gradient goes to the returned index only (the first
+// occurrence on ties); the indices are not differentiable.
+std::pair<Tensor, Tensor> extreme_along_dim(const Tensor& a, int64_t dim, bool keepdim,
+                                            bool is_max) {
+    const char* name = is_max ? "max" : "min";
+    a.check_defined(name);
+    auto [values, indices] = arg_reduce(a, dim, keepdim, is_max, true, name);
+    if (autograd::needs_grad(a)) {
+        const int64_t d = detail::wrap_dim(dim, a.dim(), name);
+        autograd::record(is_max ? "MaxBackward0" : "MinBackward0", {a}, {values, indices},
+                         {indices},
+                         [d, keepdim, sizes = a.sizes().dims()](autograd::BackwardContext& ctx) {
+                             return TensorList{autograd::value_selecting_reduction_backward(
+                                 ctx.grad(0), d, ctx.saved(0), sizes, keepdim)};
+                         });
+    }
+    return {values, indices};
+}
+
 }  // namespace
 
 std::pair<Tensor, Tensor> max(const Tensor& a, int64_t dim, bool keepdim) {
-    a.check_defined("max");
-    return arg_reduce(a, dim, keepdim, true, true, "max");
+    return extreme_along_dim(a, dim, keepdim, true);
 }
 
 std::pair<Tensor, Tensor> min(const Tensor& a, int64_t dim, bool keepdim) {
-    a.check_defined("min");
-    return arg_reduce(a, dim, keepdim, false, true, "min");
+    return extreme_along_dim(a, dim, keepdim, false);
 }
 
 Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {

@@ -1,7 +1,9 @@
 // cat, stack, flip, repeat, tril and triu: composite ops that copy through views of their
-// result (narrow, restrided views) with copy_, so they work on any strides and dtypes.
+// result (narrow, restrided views) with copy_, so they work on any strides and dtypes. Each
+// computes its forward without recording and records its own node (PyTorch's names).
 #include "ember/ops/shape.h"
 
+#include "autograd/function.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
 #include "ops/tensor_iterator.h"
@@ -17,6 +19,17 @@ namespace {
 
 // PyTorch keeps skipping 1-D empty tensors in cat, from the days they were the only empty ones.
 bool cat_skips(const Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
+
+// Records a one-input op whose input gradient is `backward(grad)`.
+template <class Backward>
+Tensor recorded(const char* name, const Tensor& self, Tensor out, Backward backward) {
+    if (autograd::needs_grad(self))
+        autograd::record(name, {self}, {out}, {},
+                         [backward = std::move(backward)](autograd::BackwardContext& ctx) {
+                             return TensorList{backward(ctx.grad())};
+                         });
+    return out;
+}
 
 }  // namespace
 
@@ -59,11 +72,37 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
     }
     shape[d] = total;
     Tensor out = empty(shape, {.dtype = dtype, .device = device});
-    int64_t offset = 0;
-    for (const Tensor& t : tensors) {
-        if (cat_skips(t)) continue;
-        if (t.numel() > 0) out.narrow(d, offset, t.size(d)).copy_(t);
-        offset += t.size(d);
+    {
+        NoGradGuard no_grad;
+        int64_t offset = 0;
+        for (const Tensor& t : tensors) {
+            if (cat_skips(t)) continue;
+            if (t.numel() > 0) out.narrow(d, offset, t.size(d)).copy_(t);
+            offset += t.size(d);
+        }
+    }
+    if (autograd::any_requires_grad(tensors)) {
+        // Each input's gradient is its slice of grad (a skipped input gets an empty one).
+        std::vector<int64_t> lengths;
+        for (const Tensor& t : tensors) lengths.push_back(cat_skips(t) ? -1 : t.size(d));
+        autograd::record("CatBackward0", tensors, {out}, {},
+                         [d, lengths](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             TensorList grads;
+                             int64_t offset = 0;
+                             for (size_t i = 0; i < lengths.size(); ++i) {
+                                 const int64_t n = lengths[i];
+                                 Tensor gi;
+                                 if (n < 0) {
+                                     gi = zeros({0}, {.dtype = g.dtype(), .device = g.device()});
+                                 } else {
+                                     gi = g.narrow(d, offset, n);
+                                     offset += n;
+                                 }
+                                 grads.push_back(ctx.needs(i) ? gi : Tensor());
+                             }
+                             return grads;
+                         });
     }
     return out;
 }
@@ -73,21 +112,35 @@ Tensor stack(const TensorList& tensors, int64_t dim) {
     tensors[0].check_defined("stack");
     const int64_t d = detail::wrap_dim(dim, tensors[0].dim() + 1, "stack");
     TensorList inputs;
-    inputs.reserve(tensors.size());
     for (size_t i = 0; i < tensors.size(); ++i) {
         tensors[i].check_defined("stack");
         EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack expects each tensor to be "
                     "equal size, but got ", shape_str(tensors[0].sizes()), " at entry 0 and ",
                     shape_str(tensors[i].sizes()), " at entry ", i);
-        inputs.push_back(tensors[i].unsqueeze(d));
     }
-    return cat(inputs, d);
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        for (const Tensor& t : tensors) inputs.push_back(t.unsqueeze(d));
+        out = cat(inputs, d);
+    }
+    if (autograd::any_requires_grad(tensors))
+        autograd::record("StackBackward0", tensors, {out}, {},
+                         [d, n = tensors.size()](autograd::BackwardContext& ctx) {
+                             TensorList grads;
+                             for (size_t i = 0; i < n; ++i)
+                                 grads.push_back(ctx.needs(i) ? ctx.grad().select(d, int64_t(i))
+                                                              : Tensor());
+                             return grads;
+                         });
+    return out;
 }
 
 // ---- flip, repeat ---------------------------------------------------------------------------
 
-Tensor flip(const Tensor& a, IntArrayRef dims) {
-    a.check_defined("flip");
+namespace {
+
+Tensor flip_impl(const Tensor& a, IntArrayRef dims) {
     Tensor out = empty_like(a);
     if (dims.empty()) return out.copy_(a);
     const auto mask = detail::dim_mask(dims, a.dim(), "flip");
@@ -103,15 +156,16 @@ Tensor flip(const Tensor& a, IntArrayRef dims) {
     return out.copy_(make_view(a, a.sizes(), strides, offset));
 }
 
-Tensor repeat(const Tensor& a, IntArrayRef repeats) {
-    a.check_defined("repeat");
-    const int64_t nd = static_cast<int64_t>(repeats.size());
-    EMBER_CHECK(nd >= a.dim(), "Number of dimensions of repeat dims can not be smaller than number "
-                "of dimensions of tensor (repeats ", shape_str(repeats), " for a tensor of shape ",
-                shape_str(a.sizes()), ")");
-    // a as [1, ..., 1, sizes...] with nd dims, tiled repeats[d] times along each dim d.
-    DimVector padded(nd - a.dim(), 1);
+// a as [1, ..., 1, sizes...] with as many dims as `repeats`.
+DimVector repeat_padded_sizes(const Tensor& a, IntArrayRef repeats) {
+    DimVector padded(repeats.size() - a.dim(), 1);
     for (int64_t v : a.sizes()) padded.push_back(v);
+    return padded;
+}
+
+Tensor repeat_impl(const Tensor& a, IntArrayRef repeats) {
+    const int64_t nd = static_cast<int64_t>(repeats.size());
+    const DimVector padded = repeat_padded_sizes(a, repeats);
     DimVector target(nd);
     bool zero = false;
     for (int64_t d = 0; d < nd; ++d) {
@@ -139,6 +193,50 @@ Tensor repeat(const Tensor& a, IntArrayRef repeats) {
     return out;
 }
 
+// The gradient of repeat: grad seen as [r0, s0, r1, s1, ...] summed over the repeat dims.
+Tensor repeat_backward(const Tensor& grad, IntArrayRef repeats, IntArrayRef padded,
+                       IntArrayRef input_sizes) {
+    DimVector split_sizes, repeat_dims;
+    for (size_t d = 0; d < repeats.size(); ++d) {
+        repeat_dims.push_back(static_cast<int64_t>(split_sizes.size()));
+        split_sizes.push_back(repeats[d]);
+        split_sizes.push_back(padded[d]);
+    }
+    if (repeat_dims.empty()) return grad.reshape(input_sizes);
+    return grad.reshape(split_sizes).sum(repeat_dims).reshape(input_sizes);
+}
+
+}  // namespace
+
+Tensor flip(const Tensor& a, IntArrayRef dims) {
+    a.check_defined("flip");
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = flip_impl(a, dims);
+    }
+    const DimVector flipped(dims.begin(), dims.end());
+    return recorded("FlipBackward0", a, out,
+                    [flipped](const Tensor& g) { return g.flip(flipped); });
+}
+
+Tensor repeat(const Tensor& a, IntArrayRef repeats) {
+    a.check_defined("repeat");
+    EMBER_CHECK(static_cast<int64_t>(repeats.size()) >= a.dim(), "Number of dimensions of repeat "
+                "dims can not be smaller than number of dimensions of tensor (repeats ",
+                shape_str(repeats), " for a tensor of shape ", shape_str(a.sizes()), ")");
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = repeat_impl(a, repeats);
+    }
+    const DimVector reps(repeats.begin(), repeats.end()), padded = repeat_padded_sizes(a, repeats),
+        input_sizes = a.sizes().dims();
+    return recorded("RepeatBackward0", a, out, [reps, padded, input_sizes](const Tensor& g) {
+        return repeat_backward(g, reps, padded, input_sizes);
+    });
+}
+
 // ---- tril / triu ----------------------------------------------------------------------------
 
 namespace {
@@ -153,31 +251,39 @@ Tensor outside_triangle(const Tensor& a, int64_t diagonal, bool lower, const cha
     return lower ? j_minus_i.gt(diagonal) : j_minus_i.lt(diagonal);
 }
 
+// tril (lower) or triu; the gradient keeps the same triangle of grad.
+Tensor triangle(const Tensor& a, int64_t diagonal, bool lower) {
+    const char* op = lower ? "tril" : "triu";
+    a.check_defined(op);
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = a.masked_fill(outside_triangle(a, diagonal, lower, op), 0);
+    }
+    return recorded(lower ? "TrilBackward0" : "TriuBackward0", a, out,
+                    [diagonal, lower](const Tensor& g) {
+                        return lower ? g.tril(diagonal) : g.triu(diagonal);
+                    });
+}
+
+Tensor& triangle_(Tensor& self, int64_t diagonal, bool lower) {
+    const char* op = lower ? "tril_" : "triu_";
+    self.check_defined(op);
+    return autograd::inplace_op(
+        self, op, autograd::needs_grad(self), [&] { return triangle(self, diagonal, lower); },
+        [&] { self.masked_fill_(outside_triangle(self, diagonal, lower, op), 0); });
+}
+
 }  // namespace
 
-Tensor tril(const Tensor& a, int64_t diagonal) {
-    a.check_defined("tril");
-    return a.masked_fill(outside_triangle(a, diagonal, true, "tril"), 0);
-}
-
-Tensor triu(const Tensor& a, int64_t diagonal) {
-    a.check_defined("triu");
-    return a.masked_fill(outside_triangle(a, diagonal, false, "triu"), 0);
-}
+Tensor tril(const Tensor& a, int64_t diagonal) { return triangle(a, diagonal, true); }
+Tensor triu(const Tensor& a, int64_t diagonal) { return triangle(a, diagonal, false); }
 
 Tensor Tensor::flip(IntArrayRef dims) const { return ember::flip(*this, dims); }
 Tensor Tensor::repeat(IntArrayRef repeats) const { return ember::repeat(*this, repeats); }
 Tensor Tensor::tril(int64_t diagonal) const { return ember::tril(*this, diagonal); }
 Tensor Tensor::triu(int64_t diagonal) const { return ember::triu(*this, diagonal); }
-
-Tensor& Tensor::tril_(int64_t diagonal) {
-    check_defined("tril_");
-    return masked_fill_(outside_triangle(*this, diagonal, true, "tril_"), 0);
-}
-
-Tensor& Tensor::triu_(int64_t diagonal) {
-    check_defined("triu_");
-    return masked_fill_(outside_triangle(*this, diagonal, false, "triu_"), 0);
-}
+Tensor& Tensor::tril_(int64_t diagonal) { return triangle_(*this, diagonal, true); }
+Tensor& Tensor::triu_(int64_t diagonal) { return triangle_(*this, diagonal, false); }
 
 }  // namespace ember

@@ -1,6 +1,8 @@
 // softmax and log_softmax along a dim (Kernels::softmax). The input is converted to `dtype`
 // first when one is given; the computation needs a floating dtype, so an integer input without
 // a floating dtype is an error, as in PyTorch.
+#include "autograd/function.h"
+#include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/reduce.h"
 #include "ops/dispatch.h"
@@ -17,9 +19,24 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, std::optional<DType> dtype, bo
     const DType dt = dtype.value_or(a.dtype());
     EMBER_CHECK(is_floating_point(dt), name, "(): not implemented for '", dtype_short_name(dt),
                 "' (input ", detail::describe(a), "); pass a floating dtype, e.g. dtype=float32");
-    Tensor src = a.to(dt);
+    Tensor src;
+    {
+        NoGradGuard no_grad;  // the conversion is part of the forward
+        src = a.to(dt);
+    }
     Tensor out = empty(a.sizes(), {.dtype = dt, .device = a.device()});
     detail::kernels(a.device()).softmax(out, src, d, log);
+    // From the saved output y: softmax: y * (g - sum(g * y)); log_softmax: g - exp(y) * sum(g).
+    // With a dtype argument the gradient is computed in that dtype and cast back to the
+    // input's by the engine.
+    if (autograd::needs_grad(a))
+        autograd::record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", {a}, {out}, {out},
+                         [d, log](autograd::BackwardContext& ctx) {
+                             const Tensor& g = ctx.grad();
+                             const Tensor y = ctx.saved(0);
+                             if (log) return TensorList{g - exp(y) * g.sum({d}, true)};
+                             return TensorList{y * (g - (g * y).sum({d}, true))};
+                         });
     return out;
 }
 

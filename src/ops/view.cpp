@@ -1,15 +1,116 @@
 // View ops: new geometry over the same storage, never a copy (reshape/flatten copy only when
 // no view can express the result, as in PyTorch).
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 
+#include "autograd/formulas.h"
+#include "autograd/function.h"
 #include "ember/core/tensor.h"
+#include "ember/core/tensor_impl.h"
+#include "ember/ops/factory.h"
+#include "ember/ops/indexing.h"
+#include "ember/ops/shape.h"
 #include "ops/util.h"
 
 namespace ember {
 
 using detail::make_view;
 using detail::wrap_dim;
+
+namespace {
+
+// Records a one-input view or shape op whose input gradient is `backward(grad)` (written with
+// ember ops, so that it records too under create_graph). Returns `out`, still a view.
+template <class Backward>
+Tensor recorded(const char* name, const Tensor& self, Tensor out, Backward backward) {
+    if (autograd::needs_grad(self))
+        autograd::record(name, {self}, {out}, {},
+                         [backward = std::move(backward)](autograd::BackwardContext& ctx) {
+                             return TensorList{backward(ctx.grad())};
+                         });
+    return out;
+}
+
+// Records the views of a multi-output op (split, unbind) as one node whose input gradient is
+// `backward(grads)`; outputs without a gradient reach it as zeros.
+TensorList recorded_multi(const char* name, const Tensor& self, TensorList outs,
+                          std::function<Tensor(const TensorList&)> backward) {
+    if (autograd::needs_grad(self)) {
+        const size_t n = outs.size();
+        autograd::record(name, TensorList{self}, outs, TensorList{},
+                         [n, backward = std::move(backward)](autograd::BackwardContext& ctx) {
+                             TensorList grads;
+                             for (size_t i = 0; i < n; ++i) grads.push_back(ctx.grad(i));
+                             return TensorList{backward(grads)};
+                         });
+    }
+    return outs;
+}
+
+// A strided layout over a storage, as as_strided sees it.
+struct Geometry {
+    DimVector sizes, strides;
+    int64_t offset = 0;
+
+    // One past the last storage element it reaches (its offset when empty).
+    int64_t end() const {
+        if (prod(sizes) == 0) return offset;
+        int64_t last = offset;
+        for (size_t d = 0; d < sizes.size(); ++d) last += (sizes[d] - 1) * strides[d];
+        return last + 1;
+    }
+    // Whether two elements may share a storage element (a stride too small for the dims inside).
+    bool may_overlap() const {
+        std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of the dims of size > 1
+        for (size_t d = 0; d < sizes.size(); ++d)
+            if (sizes[d] > 1) dims.emplace_back(strides[d], sizes[d]);
+        std::sort(dims.begin(), dims.end());
+        int64_t span = 1;  // storage elements covered by the dims so far
+        for (auto [stride, size] : dims) {
+            if (stride < span) return true;
+            span = stride * size;
+        }
+        return false;
+    }
+    // The storage index (minus `base`) of every element, as int64 of shape `sizes`.
+    Tensor indices(int64_t base, Device device) const {
+        const TensorOptions opts{.dtype = DType::Int64, .device = device};
+        Tensor idx = full(sizes, offset - base, opts);
+        for (size_t d = 0; d < sizes.size(); ++d) {
+            DimVector shape(sizes.size(), 1);
+            shape[d] = sizes[d];
+            idx = idx + arange(sizes[d], opts).mul(strides[d]).view(shape);
+        }
+        return idx;
+    }
+};
+
+// PyTorch's as_strided_backward: the output's gradient is summed into the storage elements it
+// looks at (so outputs that overlap, e.g. through stride 0, accumulate), and the input reads
+// its elements back, each storage element's gradient shared evenly among the input elements
+// that overlap on it. Written with scatter_add/gather, so it is differentiable itself.
+Tensor as_strided_backward(const Tensor& grad, const Geometry& in, const Geometry& out) {
+    const TensorOptions opts{.dtype = grad.dtype(), .device = grad.device()};
+    if (prod(in.sizes) == 0) return zeros(in.sizes, opts);
+    const int64_t base = std::min(in.offset, out.offset);
+    const int64_t length = std::max(in.end(), out.end()) - base;
+    Tensor storage = zeros({length}, opts);
+    if (grad.numel() > 0)
+        storage = storage.scatter_add(0, out.indices(base, grad.device()).reshape({-1}),
+                                      grad.reshape({-1}));
+    const Tensor in_idx = in.indices(base, grad.device()).reshape({-1});
+    Tensor result = storage.gather(0, in_idx);
+    if (in.may_overlap()) {
+        Tensor count = zeros({length}, opts).scatter_add(0, in_idx, ones({in_idx.numel()}, opts));
+        result = result / count.gather(0, in_idx);
+    }
+    return result.reshape(in.sizes);
+}
+
+}  // namespace
 
 // Resolves one -1 and checks the element count, with PyTorch's messages.
 static DimVector infer_size(IntArrayRef shape, int64_t numel, const char* op) {
@@ -82,15 +183,28 @@ Tensor Tensor::view(IntArrayRef shape) const {
                 "stride (at least one dimension spans across two contiguous subspaces): input ",
                 shape_str(sizes()), " with strides ", shape_str(strides()), ", requested ",
                 shape_str(shape), ". Use .reshape(...) instead.");
-    return make_view(*this, sizes_out, *st, storage_offset());
+    DimVector in_sizes = sizes().dims();
+    return recorded("ViewBackward0", *this, make_view(*this, sizes_out, *st, storage_offset()),
+                    [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
 Tensor Tensor::reshape(IntArrayRef shape) const {
     check_defined("reshape");
     DimVector sizes_out = infer_size(shape, numel(), "reshape");
+    DimVector in_sizes = sizes().dims();
+    auto backward = [in_sizes](const Tensor& g) { return g.reshape(in_sizes); };
     if (auto st = view_strides(sizes(), strides(), sizes_out))
-        return make_view(*this, sizes_out, *st, storage_offset());
-    return contiguous().view(sizes_out);  // not viewable, so not contiguous: a fresh copy
+        return recorded("ReshapeAliasBackward0", *this,
+                        make_view(*this, sizes_out, *st, storage_offset()), backward);
+    // Not viewable, so not contiguous: a fresh copy (PyTorch's _unsafe_view of a clone).
+    Tensor copy;
+    {
+        NoGradGuard no_grad;
+        copy = contiguous();
+    }
+    Tensor out(make_intrusive<TensorImpl>(copy.storage(), dtype(), sizes_out,
+                                          contiguous_strides(sizes_out), 0));
+    return recorded("UnsafeViewBackward0", *this, out, backward);
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
@@ -128,17 +242,22 @@ Tensor Tensor::squeeze() const {
             sz.push_back(sizes()[d]);
             st.push_back(strides()[d]);
         }
-    return make_view(*this, sz, st, storage_offset());
+    DimVector in_sizes = sizes().dims();
+    return recorded("SqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+                    [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
     check_defined("squeeze");
     int64_t w = wrap_dim(d, dim(), "squeeze");
-    if (dim() == 0 || sizes()[w] != 1) return make_view(*this, sizes(), strides(), storage_offset());
     DimVector sz(sizes().begin(), sizes().end()), st(strides().begin(), strides().end());
-    sz.erase(sz.begin() + w);
-    st.erase(st.begin() + w);
-    return make_view(*this, sz, st, storage_offset());
+    if (dim() > 0 && sizes()[w] == 1) {
+        sz.erase(sz.begin() + w);
+        st.erase(st.begin() + w);
+    }
+    DimVector in_sizes = sizes().dims();
+    return recorded("SqueezeBackward1", *this, make_view(*this, sz, st, storage_offset()),
+                    [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -148,7 +267,8 @@ Tensor Tensor::unsqueeze(int64_t d) const {
     int64_t new_stride = w >= dim() ? 1 : sizes()[w] * strides()[w];
     sz.insert(sz.begin() + w, 1);
     st.insert(st.begin() + w, new_stride);
-    return make_view(*this, sz, st, storage_offset());
+    return recorded("UnsqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+                    [w](const Tensor& g) { return g.squeeze(w); });
 }
 
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
@@ -159,13 +279,19 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
         std::swap(sz[a], sz[b]);
         std::swap(st[a], st[b]);
     }
-    return make_view(*this, sz, st, storage_offset());
+    return recorded("TransposeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+                    [a, b](const Tensor& g) { return g.transpose(a, b); });
 }
 
 Tensor Tensor::t() const {
     check_defined("t");
     EMBER_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D");
-    return dim() < 2 ? transpose(0, 0) : transpose(0, 1);
+    Tensor out;
+    {
+        NoGradGuard no_grad;
+        out = dim() < 2 ? transpose(0, 0) : transpose(0, 1);
+    }
+    return recorded("TBackward0", *this, out, [](const Tensor& g) { return g.t(); });
 }
 
 Tensor Tensor::mT() const {
@@ -181,13 +307,15 @@ Tensor Tensor::permute(IntArrayRef dims) const {
                 "permute (tensor has ", dim(), " dims, got ", dims.size(), " in ", shape_str(dims), ")");
     auto mask = detail::dim_mask(dims.empty() ? IntArrayRef() : dims, dim(), "permute");
     (void)mask;
-    DimVector sz, st;
-    for (int64_t d : dims) {
-        int64_t w = wrap_dim(d, dim(), "permute");
+    DimVector sz, st, inverse(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) {
+        int64_t w = wrap_dim(dims[i], dim(), "permute");
         sz.push_back(sizes()[w]);
         st.push_back(strides()[w]);
+        inverse[w] = static_cast<int64_t>(i);
     }
-    return make_view(*this, sz, st, storage_offset());
+    return recorded("PermuteBackward0", *this, make_view(*this, sz, st, storage_offset()),
+                    [inverse](const Tensor& g) { return g.permute(inverse); });
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
@@ -202,7 +330,16 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
                 ") exceeds dimension size (", n, ").");
     DimVector sz(sizes().begin(), sizes().end());
     sz[w] = length;
-    return make_view(*this, sz, strides(), storage_offset() + start * strides()[w]);
+    DimVector in_sizes = sizes().dims();
+    return recorded("SliceBackward0", *this,
+                    make_view(*this, sz, strides(), storage_offset() + start * strides()[w]),
+                    [in_sizes, w, start, length](const Tensor& g) {
+                        return autograd::embed_in_zeros(
+                            "SliceBackwardBackward0", g, in_sizes,
+                            [w, start, length](const Tensor& t) {
+                                return t.narrow(w, start, length);
+                            });
+                    });
 }
 
 Tensor Tensor::select(int64_t d, int64_t index) const {
@@ -217,7 +354,13 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
     int64_t offset = storage_offset() + index * st[w];
     sz.erase(sz.begin() + w);
     st.erase(st.begin() + w);
-    return make_view(*this, sz, st, offset);
+    DimVector in_sizes = sizes().dims();
+    return recorded("SelectBackward0", *this, make_view(*this, sz, st, offset),
+                    [in_sizes, w, index](const Tensor& g) {
+                        return autograd::embed_in_zeros(
+                            "SelectBackwardBackward0", g, in_sizes,
+                            [w, index](const Tensor& t) { return t.select(w, index); });
+                    });
 }
 
 Tensor Tensor::expand(IntArrayRef target) const {
@@ -245,7 +388,9 @@ Tensor Tensor::expand(IntArrayRef target) const {
             st[i] = 0;
         }
     }
-    return make_view(*this, sz, st, storage_offset());
+    DimVector in_sizes = sizes().dims();
+    return recorded("ExpandBackward0", *this, make_view(*this, sz, st, storage_offset()),
+                    [in_sizes](const Tensor& g) { return autograd::sum_to(g, in_sizes); });
 }
 
 Tensor Tensor::diagonal(int64_t offset, int64_t dim1, int64_t dim2) const {
@@ -268,7 +413,13 @@ Tensor Tensor::diagonal(int64_t offset, int64_t dim1, int64_t dim2) const {
         }
     sz.push_back(len);
     st.push_back(strides()[a] + strides()[b]);
-    return make_view(*this, sz, st, off);
+    DimVector in_sizes = sizes().dims();
+    return recorded("DiagonalBackward0", *this, make_view(*this, sz, st, off),
+                    [in_sizes, offset, a, b](const Tensor& g) {
+                        return autograd::embed_in_zeros(
+                            "DiagonalBackwardBackward0", g, in_sizes,
+                            [offset, a, b](const Tensor& t) { return t.diagonal(offset, a, b); });
+                    });
 }
 
 Tensor Tensor::as_strided(IntArrayRef sz, IntArrayRef st, std::optional<int64_t> offset) const {
@@ -292,7 +443,10 @@ Tensor Tensor::as_strided(IntArrayRef sz, IntArrayRef st, std::optional<int64_t>
                     ", and itemsize ", element_size(), " requiring a storage size of ", needed,
                     " are out of bounds for storage of size ", storage()->nbytes());
     }
-    return make_view(*this, sz, st, off);
+    Geometry in{sizes().dims(), strides().dims(), storage_offset()};
+    Geometry out{DimVector(sz.begin(), sz.end()), DimVector(st.begin(), st.end()), off};
+    return recorded("AsStridedBackward0", *this, make_view(*this, sz, st, off),
+                    [in, out](const Tensor& g) { return as_strided_backward(g, in, out); });
 }
 
 TensorList Tensor::split(int64_t split_size, int64_t d) const {
@@ -305,13 +459,14 @@ TensorList Tensor::split(int64_t split_size, int64_t d) const {
     EMBER_CHECK(split_size > 0 || n == 0, "split_size can only be 0 if dimension size is 0, but got "
                 "dimension size of ", n);
     TensorList out;
-    if (n == 0) {
-        out.push_back(narrow(w, 0, 0));
-        return out;
+    {
+        NoGradGuard no_grad;
+        if (n == 0) out.push_back(narrow(w, 0, 0));
+        for (int64_t start = 0; start < n; start += split_size)
+            out.push_back(narrow(w, start, std::min(split_size, n - start)));
     }
-    for (int64_t start = 0; start < n; start += split_size)
-        out.push_back(narrow(w, start, std::min(split_size, n - start)));
-    return out;
+    return recorded_multi("SplitBackward0", *this, std::move(out),
+                          [w](const TensorList& grads) { return cat(grads, w); });
 }
 
 TensorList Tensor::split(IntArrayRef split_sizes, int64_t d) const {
@@ -327,12 +482,16 @@ TensorList Tensor::split(IntArrayRef split_sizes, int64_t d) const {
                 sizes()[w], " (input tensor's size at dimension ", w, "), but got split_sizes=",
                 shape_str(split_sizes));
     TensorList out;
-    int64_t start = 0;
-    for (int64_t s : split_sizes) {
-        out.push_back(narrow(w, start, s));
-        start += s;
+    {
+        NoGradGuard no_grad;
+        int64_t start = 0;
+        for (int64_t s : split_sizes) {
+            out.push_back(narrow(w, start, s));
+            start += s;
+        }
     }
-    return out;
+    return recorded_multi("SplitWithSizesBackward0", *this, std::move(out),
+                          [w](const TensorList& grads) { return cat(grads, w); });
 }
 
 TensorList Tensor::chunk(int64_t chunks, int64_t d) const {
@@ -344,8 +503,13 @@ TensorList Tensor::chunk(int64_t chunks, int64_t d) const {
     int64_t split_size = (n + chunks - 1) / chunks;
     if (split_size == 0 && n == 0) {
         TensorList out;
-        for (int64_t i = 0; i < chunks; ++i) out.push_back(narrow(w, 0, 0));
-        return out;
+        {
+            NoGradGuard no_grad;
+            for (int64_t i = 0; i < chunks; ++i) out.push_back(narrow(w, 0, 0));
+        }
+        // Every chunk is the whole (empty) input: its gradient is any one of them.
+        return recorded_multi("SplitBackward0", *this, std::move(out),
+                              [](const TensorList& grads) { return grads[0]; });
     }
     return split(split_size, w);
 }
@@ -355,8 +519,12 @@ TensorList Tensor::unbind(int64_t d) const {
     EMBER_CHECK(dim() > 0, "unbind: dimension specified as 0 but tensor has no dimensions");
     int64_t w = wrap_dim(d, dim(), "unbind");
     TensorList out;
-    for (int64_t i = 0; i < sizes()[w]; ++i) out.push_back(select(w, i));
-    return out;
+    {
+        NoGradGuard no_grad;
+        for (int64_t i = 0; i < sizes()[w]; ++i) out.push_back(select(w, i));
+    }
+    return recorded_multi("UnbindBackward0", *this, std::move(out),
+                          [w](const TensorList& grads) { return stack(grads, w); });
 }
 
 }  // namespace ember

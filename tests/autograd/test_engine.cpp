@@ -254,6 +254,8 @@ TEST(AutogradEngine, InferenceMode) {
         EXPECT_FALSE(is_grad_enabled());
         t = ones({2});
         EXPECT_TRUE(t.is_inference());
+        EXPECT_FALSE(x.detach()[0].is_inference());  // a view of a normal tensor stays normal
+        EXPECT_TRUE(t[0].is_inference());
         EXPECT_FALSE((x * 2).requires_grad());
         t.add_(1);  // allowed inside
     }
@@ -289,7 +291,7 @@ TEST(AutogradEngine, GradcheckOnArithmetic) {
     auto fn = [](const TensorList& in) {
         return TensorList{(in[0] * in[1] + in[0] / (in[1] * in[1] + 1) - in[1] * 2).sum({1})};
     };
-    EXPECT_TRUE(autograd::gradcheck(fn, {a, b}));
+    EXPECT_TRUE(autograd::gradcheck(fn, {a, b}, {.check_grad_grad = true}));
     // A wrong formula is caught: mean's gradient scaled by 2.
     auto wrong = [](const TensorList& in) {
         Tensor m = in[0].mean();

@@ -16,6 +16,7 @@
 
 #include "ember/core/device.h"
 #include "ember/core/dtype.h"
+#include "ember/core/inline_vector.h"
 #include "ember/core/small_vector.h"
 
 namespace ember {
@@ -63,7 +64,7 @@ public:
     // Runs the tensor hooks of the forward outputs on their gradients, before apply.
     virtual void call_tensor_hooks(TensorList& grads);
 
-    const std::vector<Edge>& next_edges() const { return next_edges_; }
+    const InlineVector<Edge, 2>& next_edges() const { return next_edges_; }
     size_t num_inputs() const { return input_meta_.size(); }
     const InputMeta& input_meta(size_t i) const { return input_meta_[i]; }
     // Order of creation on this thread; the engine runs later nodes first.
@@ -79,8 +80,8 @@ protected:
     Node();
     explicit Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {}
 
-    std::vector<Edge> next_edges_;
-    std::vector<InputMeta> input_meta_;
+    InlineVector<Edge, 2> next_edges_;
+    InlineVector<InputMeta, 1> input_meta_;
     uint64_t sequence_nr_;
 
 private:
