@@ -67,9 +67,41 @@ void Node::call_tensor_hooks(TensorList& grads) {
 
 // ---- edges ----------------------------------------------------------------------------------
 
+namespace {
+
+// Makes t's grad_fn `fn` (output output_nr), moving a retain_grad() slot along.
+void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+    AutogradMeta& m = t.impl()->ensure_autograd_meta();
+    if (m.retains_grad && m.grad_fn) m.grad_fn->set_retained_grad(m.output_nr, nullptr);
+    m.grad_fn = fn;
+    m.output_nr = output_nr;
+    m.requires_grad = false;
+    m.view_version = t.version();
+    if (m.retains_grad) fn->set_retained_grad(m.output_nr, &m.grad);
+}
+
+}  // namespace
+
+void refresh_view_history(const Tensor& t) {
+    AutogradMeta* m = autograd_meta(t);
+    if (!m || !m->grad_fn || !t.is_view() || m->view_version == t.version()) return;
+    Tensor base = t.base();
+    if (!requires_grad_fast(base)) {
+        m->view_version = t.version();
+        return;
+    }
+    Tensor fresh;
+    {
+        EnableGradGuard grad_mode;
+        fresh = base.as_strided(t.sizes(), t.strides(), t.storage_offset());
+    }
+    set_history(t, autograd_meta(fresh)->grad_fn, 0);
+}
+
 Edge gradient_edge(const Tensor& t) {
     AutogradMeta* m = autograd_meta(t);
     if (!m) return {};
+    if (m->grad_fn && t.is_view()) refresh_view_history(t);
     if (m->grad_fn) return {m->grad_fn, m->output_nr};
     if (!m->requires_grad) return {};
     std::shared_ptr<Node> acc = m->grad_accumulator.lock();
@@ -208,6 +240,7 @@ static std::shared_ptr<FunctionNode> record_impl(const char* name, const Tensor*
         m.grad_fn = node;
         m.output_nr = static_cast<uint32_t>(i);
         m.requires_grad = false;
+        m.view_version = t.version();
     }
     node->saved().reserve(n_saved);
     for (size_t i = 0; i < n_saved; ++i) {
@@ -344,16 +377,6 @@ private:
     int64_t offset_;
     std::shared_ptr<Node> fn_;
 };
-
-// Makes t's grad_fn `fn` (output output_nr), moving a retain_grad() slot along.
-void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
-    AutogradMeta& m = t.impl()->ensure_autograd_meta();
-    if (m.retains_grad && m.grad_fn) m.grad_fn->set_retained_grad(m.output_nr, nullptr);
-    m.grad_fn = fn;
-    m.output_nr = output_nr;
-    m.requires_grad = false;
-    if (m.retains_grad) fn->set_retained_grad(m.output_nr, &m.grad);
-}
 
 }  // namespace
 

@@ -18,6 +18,10 @@ struct AutogradMeta {
     bool retains_grad = false;
     // Which output of grad_fn this tensor is.
     uint32_t output_nr = 0;
+    // For a view: the storage version when grad_fn was set. An in-place op on the base (or on
+    // another view) since then makes grad_fn stale; it is rebuilt from the base's current
+    // history on next use (see refresh_view_history).
+    uint32_t view_version = 0;
     Tensor grad;
     std::shared_ptr<autograd::Node> grad_fn;
     // A leaf's AccumulateGrad node, alive while some graph uses it (PyTorch keeps it weakly so

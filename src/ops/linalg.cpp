@@ -265,7 +265,10 @@ Tensor addmm_impl(const Tensor& input, const Tensor& mat1, const Tensor& mat2, c
     check_dtypes(op, "mat1", mat1, "mat2", mat2);
     Tensor out = new_result({M, N}, mat1);
     // beta == 0 ignores the input (NaN included): the kernel then never reads out.
-    if (beta.to_double() != 0) out.copy_(expanded);
+    if (beta.to_double() != 0) {
+        NoGradGuard no_grad;  // part of the forward: addmm records its own node
+        out.copy_(expanded);
+    }
     run_matmul(out, mat1, mat2, beta, alpha);
     return out;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <mutex>
 
+#include "autograd/function.h"
 #include "cpu/loops.h"
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
@@ -41,6 +42,7 @@ void check_floating(const Tensor& t, const char* op, const char* kernel) {
 template <class Kernel>
 Tensor& fill_random(Tensor& self, const char* op, const std::optional<Generator>& gen,
                     const Kernel& kernel, const Tensor& input = Tensor()) {
+    autograd::check_inplace(self, op);  // a leaf that requires grad is filled under NoGradGuard
     if (self.numel() == 0) return self;
     detail::check_no_internal_overlap(self, op);  // one draw per element
     Tensor target = self.is_cpu()

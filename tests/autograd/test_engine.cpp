@@ -208,6 +208,25 @@ TEST(AutogradEngine, InPlaceOnNonLeafRecords) {
     EXPECT_FALSE(a.is_leaf());
 }
 
+TEST(AutogradEngine, ViewsTakenBeforeAnInPlaceChangeOfTheirBaseFollowIt) {
+    // PyTorch rebuilds such a view's history from its base (AsStridedBackward0).
+    Tensor x = leaf({1., 2., 3.});
+    Tensor y = x * 1;
+    Tensor v = y[0];
+    Tensor w = y.narrow(0, 1, 2);
+    y.mul_(2);
+    EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+    (v * 10 + w.sum()).backward();
+    EXPECT_TENSOR_EQ(x.grad(), tensor({20.f, 2.f, 2.f}));
+    // A write through one view reaches the other views of the same base.
+    Tensor a = leaf({1., 2.});
+    Tensor b = a * 1;
+    Tensor first = b[0], second = b[1];
+    second.mul_(a[0]);
+    (first + b[1]).backward();  // d/da of a0 + a1 * a0
+    EXPECT_TENSOR_EQ(a.grad(), tensor({3.f, 1.f}));
+}
+
 TEST(AutogradEngine, ModifiedSavedTensorIsDetected) {
     Tensor x = leaf({1., 2.});
     Tensor y = x * 1;
