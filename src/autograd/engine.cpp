@@ -70,14 +70,66 @@ struct NodeTask {
     TensorList inputs;
 };
 
+// Node -> NodeTask for one run: open addressing over a power-of-two table. A backward pass
+// touches every node of the graph, so a node-per-entry hash map would cost an allocation per
+// node; this costs one per growth.
+class NodeTable {
+public:
+    NodeTable() : slots_(64) {}
+    // The task of `node`, inserted if absent; `inserted` tells which.
+    // References stay valid until the next insertion.
+    NodeTask& get(Node* node, bool* inserted = nullptr) {
+        size_t i = find(node);
+        if (inserted) *inserted = !slots_[i].node;
+        if (slots_[i].node) return slots_[i].task;
+        if ((count_ + 1) * 2 > slots_.size()) {
+            grow();
+            i = find(node);
+        }
+        slots_[i].node = node;
+        ++count_;
+        return slots_[i].task;
+    }
+    size_t size() const { return count_; }
+
+private:
+    struct Slot {
+        Node* node = nullptr;
+        NodeTask task;
+    };
+    // The slot holding node, or the empty slot where it would go.
+    size_t find(Node* node) const {
+        size_t i = index(node);
+        while (slots_[i].node && slots_[i].node != node) i = (i + 1) & (slots_.size() - 1);
+        return i;
+    }
+    size_t index(Node* node) const {
+        auto h = reinterpret_cast<uintptr_t>(node);
+        h ^= h >> 17;
+        h *= 0x9E3779B97F4A7C15ULL;
+        return static_cast<size_t>(h >> 20) & (slots_.size() - 1);
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(slots_);
+        slots_ = std::vector<Slot>(old.size() * 2);
+        for (Slot& s : old) {
+            if (!s.node) continue;
+            size_t i = index(s.node);
+            while (slots_[i].node) i = (i + 1) & (slots_.size() - 1);
+            slots_[i] = std::move(s);
+        }
+    }
+    std::vector<Slot> slots_;
+    size_t count_ = 0;
+};
+
 TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_grads,
                         bool keep_graph, bool create_graph, const std::vector<Edge>& capture) {
     auto root = std::make_shared<GraphRoot>(roots, root_grads);
 
     // Dependencies: how many edges lead into each node (one map lookup per edge).
-    std::unordered_map<Node*, NodeTask> tasks;
-    tasks.reserve(64);
-    tasks[root.get()];
+    NodeTable tasks;
+    tasks.get(root.get());
     {
         std::vector<Node*> stack{root.get()};
         while (!stack.empty()) {
@@ -85,8 +137,8 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
             stack.pop_back();
             for (const Edge& e : n->next_edges()) {
                 if (!e.is_valid()) continue;
-                auto [it, inserted] = tasks.try_emplace(e.function.get());
-                ++it->second.deps;
+                bool inserted = false;
+                ++tasks.get(e.function.get(), &inserted).deps;
                 if (inserted) stack.push_back(e.function.get());
             }
         }
@@ -113,9 +165,9 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
             }
             bool need = false;
             for (const Edge& e : edges)
-                if (e.is_valid() && (tasks[e.function.get()].needed || captures.count(e.function.get())))
+                if (e.is_valid() && (tasks.get(e.function.get()).needed || captures.count(e.function.get())))
                     need = true;
-            tasks[n].needed = need;
+            tasks.get(n).needed = need;
             stack.pop_back();
         }
     }
@@ -131,7 +183,7 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
     while (!ready.empty()) {
         Node* node = ready.top();
         ready.pop();
-        NodeTask& task = tasks[node];
+        NodeTask& task = tasks.get(node);
         TensorList inputs = std::move(task.inputs);
         inputs.resize(node->num_inputs());
         bool any_grad = node == root.get();
@@ -154,7 +206,7 @@ TensorList run_backward(const std::vector<Edge>& roots, const TensorList& root_g
             const Edge& e = edges[i];
             if (!e.is_valid()) continue;
             Node* next = e.function.get();
-            NodeTask& next_task = tasks[next];
+            NodeTask& next_task = tasks.get(next);
             if (i < outputs.size() && outputs[i].defined()) {
                 Tensor g = validate(std::move(outputs[i]), *node, i,
                                     next->input_meta(e.input_nr));
