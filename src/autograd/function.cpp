@@ -106,7 +106,7 @@ Edge gradient_edge(const Tensor& t) {
     if (!m->requires_grad) return {};
     std::shared_ptr<Node> acc = m->grad_accumulator.lock();
     if (!acc) {
-        acc = std::make_shared<AccumulateGrad>(t);
+        acc = std::allocate_shared<AccumulateGrad>(SmallObjectAllocator<AccumulateGrad>(), t);
         m->grad_accumulator = acc;
     }
     return {acc, 0};
@@ -230,7 +230,8 @@ static std::shared_ptr<FunctionNode> record_impl(const char* name, const Tensor*
                                                  size_t n_in, const Tensor* outputs, size_t n_out,
                                                  const Tensor* saved, size_t n_saved,
                                                  BackwardFn fn) {
-    auto node = std::make_shared<FunctionNode>(name, std::move(fn));
+    auto node = std::allocate_shared<FunctionNode>(SmallObjectAllocator<FunctionNode>(), name,
+                                                   std::move(fn));
     NodeBuilder::build(*node, inputs, n_in, outputs, n_out);
     // Outputs get their grad_fn first, so that saving one of them records its output_nr.
     for (size_t i = 0; i < n_out; ++i) {

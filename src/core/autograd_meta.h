@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "ember/autograd/node.h"
+#include "ember/core/small_object.h"
 #include "ember/core/tensor.h"
 
 namespace ember {
 
-struct AutogradMeta {
+struct AutogradMeta : SmallObject {
     // Set by the user on a leaf (a tensor without grad_fn); a non-leaf requires grad because
     // it has a grad_fn.
     bool requires_grad = false;

@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <utility>
 
+#include "ember/core/small_object.h"
+
 namespace ember {
 
-class RefCounted {
+// Allocated through the per-thread small-object caches (every op creates a few of these).
+class RefCounted : public SmallObject {
 public:
     RefCounted() = default;
     RefCounted(const RefCounted&) = delete;
