@@ -115,6 +115,17 @@ std::shared_ptr<FunctionNode> record(const char* name, const TensorList& inputs,
                                      const TensorList& outputs, const TensorList& saved,
                                      BackwardFn fn);
 
+// Records a one-input op that saves nothing and whose input gradient is `backward(grad)`
+// (written with ember ops, so that it records too under create_graph); returns `out`.
+template <class Backward>
+Tensor record_unary(const char* name, const Tensor& self, Tensor out, Backward backward) {
+    if (needs_grad(self))
+        record(name, {self}, {out}, {}, [backward = std::move(backward)](BackwardContext& ctx) {
+            return TensorList{backward(ctx.grad())};
+        });
+    return out;
+}
+
 // Refuses an in-place op on self when autograd forbids it: a leaf (or a view of one) that
 // requires grad while grad mode is on, or an inference tensor outside inference mode.
 void check_inplace(const Tensor& self, const char* op);

@@ -20,17 +20,6 @@ namespace {
 // PyTorch keeps skipping 1-D empty tensors in cat, from the days they were the only empty ones.
 bool cat_skips(const Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
 
-// Records a one-input op whose input gradient is `backward(grad)`.
-template <class Backward>
-Tensor recorded(const char* name, const Tensor& self, Tensor out, Backward backward) {
-    if (autograd::needs_grad(self))
-        autograd::record(name, {self}, {out}, {},
-                         [backward = std::move(backward)](autograd::BackwardContext& ctx) {
-                             return TensorList{backward(ctx.grad())};
-                         });
-    return out;
-}
-
 }  // namespace
 
 Tensor cat(const TensorList& tensors, int64_t dim) {
@@ -216,7 +205,7 @@ Tensor flip(const Tensor& a, IntArrayRef dims) {
         out = flip_impl(a, dims);
     }
     const DimVector flipped(dims.begin(), dims.end());
-    return recorded("FlipBackward0", a, out,
+    return autograd::record_unary("FlipBackward0", a, out,
                     [flipped](const Tensor& g) { return g.flip(flipped); });
 }
 
@@ -232,7 +221,7 @@ Tensor repeat(const Tensor& a, IntArrayRef repeats) {
     }
     const DimVector reps(repeats.begin(), repeats.end()), padded = repeat_padded_sizes(a, repeats),
         input_sizes = a.sizes().dims();
-    return recorded("RepeatBackward0", a, out, [reps, padded, input_sizes](const Tensor& g) {
+    return autograd::record_unary("RepeatBackward0", a, out, [reps, padded, input_sizes](const Tensor& g) {
         return repeat_backward(g, reps, padded, input_sizes);
     });
 }
@@ -260,7 +249,7 @@ Tensor triangle(const Tensor& a, int64_t diagonal, bool lower) {
         NoGradGuard no_grad;
         out = a.masked_fill(outside_triangle(a, diagonal, lower, op), 0);
     }
-    return recorded(lower ? "TrilBackward0" : "TriuBackward0", a, out,
+    return autograd::record_unary(lower ? "TrilBackward0" : "TriuBackward0", a, out,
                     [diagonal, lower](const Tensor& g) {
                         return lower ? g.tril(diagonal) : g.triu(diagonal);
                     });

@@ -22,18 +22,6 @@ using detail::wrap_dim;
 
 namespace {
 
-// Records a one-input view or shape op whose input gradient is `backward(grad)` (written with
-// ember ops, so that it records too under create_graph). Returns `out`, still a view.
-template <class Backward>
-Tensor recorded(const char* name, const Tensor& self, Tensor out, Backward backward) {
-    if (autograd::needs_grad(self))
-        autograd::record(name, {self}, {out}, {},
-                         [backward = std::move(backward)](autograd::BackwardContext& ctx) {
-                             return TensorList{backward(ctx.grad())};
-                         });
-    return out;
-}
-
 // Records the views of a multi-output op (split, unbind) as one node whose input gradient is
 // `backward(grads)`; outputs without a gradient reach it as zeros.
 TensorList recorded_multi(const char* name, const Tensor& self, TensorList outs,
@@ -184,7 +172,7 @@ Tensor Tensor::view(IntArrayRef shape) const {
                 shape_str(sizes()), " with strides ", shape_str(strides()), ", requested ",
                 shape_str(shape), ". Use .reshape(...) instead.");
     DimVector in_sizes = sizes().dims();
-    return recorded("ViewBackward0", *this, make_view(*this, sizes_out, *st, storage_offset()),
+    return autograd::record_unary("ViewBackward0", *this, make_view(*this, sizes_out, *st, storage_offset()),
                     [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
@@ -194,7 +182,7 @@ Tensor Tensor::reshape(IntArrayRef shape) const {
     DimVector in_sizes = sizes().dims();
     auto backward = [in_sizes](const Tensor& g) { return g.reshape(in_sizes); };
     if (auto st = view_strides(sizes(), strides(), sizes_out))
-        return recorded("ReshapeAliasBackward0", *this,
+        return autograd::record_unary("ReshapeAliasBackward0", *this,
                         make_view(*this, sizes_out, *st, storage_offset()), backward);
     // Not viewable, so not contiguous: a fresh copy (PyTorch's _unsafe_view of a clone).
     Tensor copy;
@@ -204,7 +192,7 @@ Tensor Tensor::reshape(IntArrayRef shape) const {
     }
     Tensor out(make_intrusive<TensorImpl>(copy.storage(), dtype(), sizes_out,
                                           contiguous_strides(sizes_out), 0));
-    return recorded("UnsafeViewBackward0", *this, out, backward);
+    return autograd::record_unary("UnsafeViewBackward0", *this, out, backward);
 }
 
 Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
@@ -243,7 +231,7 @@ Tensor Tensor::squeeze() const {
             st.push_back(strides()[d]);
         }
     DimVector in_sizes = sizes().dims();
-    return recorded("SqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("SqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
                     [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
@@ -256,7 +244,7 @@ Tensor Tensor::squeeze(int64_t d) const {
         st.erase(st.begin() + w);
     }
     DimVector in_sizes = sizes().dims();
-    return recorded("SqueezeBackward1", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("SqueezeBackward1", *this, make_view(*this, sz, st, storage_offset()),
                     [in_sizes](const Tensor& g) { return g.reshape(in_sizes); });
 }
 
@@ -267,7 +255,7 @@ Tensor Tensor::unsqueeze(int64_t d) const {
     int64_t new_stride = w >= dim() ? 1 : sizes()[w] * strides()[w];
     sz.insert(sz.begin() + w, 1);
     st.insert(st.begin() + w, new_stride);
-    return recorded("UnsqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("UnsqueezeBackward0", *this, make_view(*this, sz, st, storage_offset()),
                     [w](const Tensor& g) { return g.squeeze(w); });
 }
 
@@ -279,7 +267,7 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
         std::swap(sz[a], sz[b]);
         std::swap(st[a], st[b]);
     }
-    return recorded("TransposeBackward0", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("TransposeBackward0", *this, make_view(*this, sz, st, storage_offset()),
                     [a, b](const Tensor& g) { return g.transpose(a, b); });
 }
 
@@ -291,7 +279,7 @@ Tensor Tensor::t() const {
         NoGradGuard no_grad;
         out = dim() < 2 ? transpose(0, 0) : transpose(0, 1);
     }
-    return recorded("TBackward0", *this, out, [](const Tensor& g) { return g.t(); });
+    return autograd::record_unary("TBackward0", *this, out, [](const Tensor& g) { return g.t(); });
 }
 
 Tensor Tensor::mT() const {
@@ -314,7 +302,7 @@ Tensor Tensor::permute(IntArrayRef dims) const {
         st.push_back(strides()[w]);
         inverse[w] = static_cast<int64_t>(i);
     }
-    return recorded("PermuteBackward0", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("PermuteBackward0", *this, make_view(*this, sz, st, storage_offset()),
                     [inverse](const Tensor& g) { return g.permute(inverse); });
 }
 
@@ -331,7 +319,7 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
     DimVector sz(sizes().begin(), sizes().end());
     sz[w] = length;
     DimVector in_sizes = sizes().dims();
-    return recorded("SliceBackward0", *this,
+    return autograd::record_unary("SliceBackward0", *this,
                     make_view(*this, sz, strides(), storage_offset() + start * strides()[w]),
                     [in_sizes, w, start, length](const Tensor& g) {
                         return autograd::embed_in_zeros(
@@ -355,7 +343,7 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
     sz.erase(sz.begin() + w);
     st.erase(st.begin() + w);
     DimVector in_sizes = sizes().dims();
-    return recorded("SelectBackward0", *this, make_view(*this, sz, st, offset),
+    return autograd::record_unary("SelectBackward0", *this, make_view(*this, sz, st, offset),
                     [in_sizes, w, index](const Tensor& g) {
                         return autograd::embed_in_zeros(
                             "SelectBackwardBackward0", g, in_sizes,
@@ -389,7 +377,7 @@ Tensor Tensor::expand(IntArrayRef target) const {
         }
     }
     DimVector in_sizes = sizes().dims();
-    return recorded("ExpandBackward0", *this, make_view(*this, sz, st, storage_offset()),
+    return autograd::record_unary("ExpandBackward0", *this, make_view(*this, sz, st, storage_offset()),
                     [in_sizes](const Tensor& g) { return autograd::sum_to(g, in_sizes); });
 }
 
@@ -414,7 +402,7 @@ Tensor Tensor::diagonal(int64_t offset, int64_t dim1, int64_t dim2) const {
     sz.push_back(len);
     st.push_back(strides()[a] + strides()[b]);
     DimVector in_sizes = sizes().dims();
-    return recorded("DiagonalBackward0", *this, make_view(*this, sz, st, off),
+    return autograd::record_unary("DiagonalBackward0", *this, make_view(*this, sz, st, off),
                     [in_sizes, offset, a, b](const Tensor& g) {
                         return autograd::embed_in_zeros(
                             "DiagonalBackwardBackward0", g, in_sizes,
@@ -445,7 +433,7 @@ Tensor Tensor::as_strided(IntArrayRef sz, IntArrayRef st, std::optional<int64_t>
     }
     Geometry in{sizes().dims(), strides().dims(), storage_offset()};
     Geometry out{DimVector(sz.begin(), sz.end()), DimVector(st.begin(), st.end()), off};
-    return recorded("AsStridedBackward0", *this, make_view(*this, sz, st, off),
+    return autograd::record_unary("AsStridedBackward0", *this, make_view(*this, sz, st, off),
                     [in, out](const Tensor& g) { return as_strided_backward(g, in, out); });
 }
 

@@ -6,30 +6,21 @@
 
 #include "ember/ember.h"
 #include "support/golden.h"
+#include "support/grad_inputs.h"
 
 namespace ember {
 namespace {
 
 using autograd::gradcheck;
+using test::grad_leaf;
 using test::json;
 using test::load_golden;
+using test::strided_grad_leaf;
 using test::tensor_from_json;
 using Fn = std::function<TensorList(const TensorList&)>;
 
 const autograd::GradcheckOptions kGradGrad{.check_grad_grad = true};
 
-Tensor input(IntArrayRef sizes, uint64_t seed = 0) {
-    manual_seed(seed);
-    return randn(sizes, {.dtype = float64}).requires_grad_();
-}
-
-// A non-contiguous leaf (every other element of a larger storage).
-Tensor noncontig(IntArrayRef sizes, uint64_t seed = 0) {
-    DimVector wide(sizes.begin(), sizes.end());
-    wide.push_back(2);
-    manual_seed(seed);
-    return randn(wide, {.dtype = float64}).select(-1, 0).detach().requires_grad_();
-}
 
 Tensor idx(std::vector<int64_t> v) { return tensor(v, {.dtype = int64}); }
 Tensor idx2(std::vector<std::vector<int64_t>> v) {
@@ -45,8 +36,8 @@ Tensor mask() {
 // gradcheck with double backward on a contiguous and a non-contiguous input.
 void check_unary(IntArrayRef sizes, const std::function<Tensor(const Tensor&)>& op) {
     Fn fn = [op](const TensorList& in) { return TensorList{op(in[0])}; };
-    EXPECT_TRUE(gradcheck(fn, {input(sizes)}, kGradGrad));
-    EXPECT_TRUE(gradcheck(fn, {noncontig(sizes, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(fn, {grad_leaf(sizes)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(fn, {strided_grad_leaf(sizes, 1)}, kGradGrad));
 }
 
 std::string grad_fn_name(const Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : "None"; }
@@ -58,7 +49,7 @@ TEST(IndexGrad, BasicIndexing) {
     check_unary({3, 4}, [](const Tensor& x) { return x.index({None, Ellipsis, 1}); });
     check_unary({3, 4}, [](const Tensor& x) { return x.index({Ellipsis}); });
     check_unary({3, 4}, [](const Tensor& x) { return x.index({Slice(5, None)}); });  // empty
-    Tensor x = input({3, 4});
+    Tensor x = grad_leaf({3, 4});
     EXPECT_EQ(grad_fn_name(x.index({Slice(1, None)})), "SliceBackward0");
     EXPECT_EQ(grad_fn_name(x.index({0, 1})), "SelectBackward0");
     EXPECT_EQ(grad_fn_name(x.index({None})), "UnsqueezeBackward0");
@@ -79,7 +70,7 @@ TEST(IndexGrad, AdvancedIndexing) {
     });
     check_unary({3, 4}, [](const Tensor& x) { return x.index({idx({})}); });  // empty result
     check_unary({3, 4}, [](const Tensor& x) { return x.index({true}); });
-    EXPECT_EQ(grad_fn_name(input({3}).index({idx({0, 0})})), "IndexBackward0");
+    EXPECT_EQ(grad_fn_name(grad_leaf({3}).index({idx({0, 0})})), "IndexBackward0");
 }
 
 TEST(IndexGrad, IndexSelectMaskedSelect) {
@@ -91,7 +82,7 @@ TEST(IndexGrad, IndexSelectMaskedSelect) {
     check_unary({}, [](const Tensor& x) { return x.index_select(0, idx({0})); });
     check_unary({3, 4}, [](const Tensor& x) { return x.masked_select(mask()); });
     check_unary({3, 1}, [](const Tensor& x) { return x.masked_select(mask()); });  // broadcast
-    Tensor x = input({3, 4});
+    Tensor x = grad_leaf({3, 4});
     EXPECT_EQ(grad_fn_name(x.index_select(0, idx({1}))), "IndexSelectBackward0");
     EXPECT_EQ(grad_fn_name(x.masked_select(mask())), "MaskedSelectBackward0");
 }
@@ -103,13 +94,13 @@ TEST(IndexGrad, GatherScatter) {
     check_unary({3, 4}, [g](const Tensor& x) { return x.gather(-1, g.narrow(0, 0, 0)); });
     check_unary({3, 4}, [s](const Tensor& x) { return x.scatter(0, s, 1.5); });
     Fn scatter_src = [s](const TensorList& in) { return TensorList{in[0].scatter(0, s, in[1])}; };
-    EXPECT_TRUE(gradcheck(scatter_src, {input({3, 4}), noncontig({2, 4}, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(scatter_src, {grad_leaf({3, 4}), strided_grad_leaf({2, 4}, 1)}, kGradGrad));
     // A src larger than index: its extra elements get zero gradient.
-    EXPECT_TRUE(gradcheck(scatter_src, {noncontig({3, 4}), input({3, 5}, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(scatter_src, {strided_grad_leaf({3, 4}), grad_leaf({3, 5}, 1)}, kGradGrad));
     Fn scatter_add = [](const TensorList& in) {
         return TensorList{in[0].scatter_add(0, idx2({{0, 1, 0, 0}, {0, 2, 1, 0}}), in[1])};
     };
-    EXPECT_TRUE(gradcheck(scatter_add, {input({3, 4}), noncontig({2, 4}, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(scatter_add, {grad_leaf({3, 4}), strided_grad_leaf({2, 4}, 1)}, kGradGrad));
     // In-place forms on non-leaves record through autograd::inplace_op.
     Fn inplace = [s](const TensorList& in) {
         Tensor a = in[0] * 1, b = in[0] * 1, c = in[0] * 1;
@@ -118,8 +109,8 @@ TEST(IndexGrad, GatherScatter) {
         c.scatter_add_(0, s, in[1]);
         return TensorList{a, b, c};
     };
-    EXPECT_TRUE(gradcheck(inplace, {input({3, 4}), input({2, 4}, 1)}, kGradGrad));
-    Tensor x = input({3, 4}), src = input({2, 4}, 1);
+    EXPECT_TRUE(gradcheck(inplace, {grad_leaf({3, 4}), grad_leaf({2, 4}, 1)}, kGradGrad));
+    Tensor x = grad_leaf({3, 4}), src = grad_leaf({2, 4}, 1);
     EXPECT_EQ(grad_fn_name(x.gather(1, g)), "GatherBackward0");
     EXPECT_EQ(grad_fn_name(x.scatter(0, s, src)), "ScatterBackward0");
     EXPECT_EQ(grad_fn_name(x.scatter(0, s, 1.)), "ScatterBackward1");
@@ -139,8 +130,8 @@ TEST(IndexGrad, IndexPutInPlace) {
         d.index_put_({1}, in[1].select(0, 0));                // basic index only
         return TensorList{a, b, c, d};
     };
-    EXPECT_TRUE(gradcheck(put, {input({3, 4}), noncontig({2, 4}, 1)}, kGradGrad));
-    Tensor x = input({3, 4});
+    EXPECT_TRUE(gradcheck(put, {grad_leaf({3, 4}), strided_grad_leaf({2, 4}, 1)}, kGradGrad));
+    Tensor x = grad_leaf({3, 4});
     Tensor y = x * 1;
     y.index_put_({idx({0})}, 5.);
     EXPECT_EQ(grad_fn_name(y), "IndexPutBackward0");
@@ -157,7 +148,7 @@ TEST(IndexGrad, IndexPutInPlace) {
 }
 
 TEST(IndexGrad, NonDifferentiableResultsDoNotRecord) {
-    Tensor x = input({3, 4});
+    Tensor x = grad_leaf({3, 4});
     EXPECT_FALSE(nonzero(x).requires_grad());
     EXPECT_FALSE(one_hot(idx({0, 2})).requires_grad());
     EXPECT_FALSE(x.detach().index({idx({0})}).requires_grad());
@@ -178,8 +169,8 @@ TEST(IndexGrad, InPlaceOnViewsOfGraphTensors) {
         z.narrow(1, 1, 2).copy_(in[0].narrow(1, 0, 2));
         return TensorList{y, row, z};
     };
-    EXPECT_TRUE(gradcheck(fn, {input({3, 4}), noncontig({4}, 1)}, kGradGrad));
-    Tensor x = input({3, 4});
+    EXPECT_TRUE(gradcheck(fn, {grad_leaf({3, 4}), strided_grad_leaf({4}, 1)}, kGradGrad));
+    Tensor x = grad_leaf({3, 4});
     Tensor y = x * 2;
     Tensor row = y[1];
     row.mul_(3);

@@ -7,6 +7,7 @@
 
 #include "ember/ember.h"
 #include "support/golden.h"
+#include "support/grad_inputs.h"
 
 namespace ember {
 namespace {
@@ -14,11 +15,7 @@ namespace {
 using Fn2 = std::function<Tensor(const Tensor&, const Tensor&)>;
 
 Tensor random_leaf(IntArrayRef sizes, bool contiguous) {
-    if (contiguous) return randn(sizes, {.dtype = float64}).requires_grad_();
-    // Every other element of a wider tensor.
-    DimVector wide = sizes.dims();
-    wide.push_back(2);
-    return randn(wide, {.dtype = float64}).select(-1, 0).requires_grad_();
+    return contiguous ? test::grad_leaf(sizes) : test::strided_grad_leaf(sizes);
 }
 
 struct Case {

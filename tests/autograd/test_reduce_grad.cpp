@@ -8,26 +8,22 @@
 
 #include "ember/ember.h"
 #include "support/golden.h"
+#include "support/grad_inputs.h"
 
 namespace ember {
 namespace {
 
 using Fn = std::function<Tensor(const Tensor&)>;
 
-Tensor random_leaf(IntArrayRef sizes) {
-    return randn(sizes, {.dtype = float64}).requires_grad_();
-}
+Tensor random_leaf(IntArrayRef sizes) { return test::grad_leaf(sizes); }
 
-// A leaf of `sizes` whose elements are not contiguous (every other element of a wider tensor;
-// a 0-dim or one-element tensor is contiguous anyway).
+// A leaf of `sizes` whose elements are not contiguous.
 Tensor strided_leaf(IntArrayRef sizes) {
-    DimVector wide = sizes.dims();
-    wide.push_back(2);
-    Tensor t = randn(wide, {.dtype = float64}).select(-1, 0);
+    Tensor t = test::strided_grad_leaf(sizes);
     if (t.numel() > 1) {
         EXPECT_FALSE(t.is_contiguous());
     }
-    return t.requires_grad_();
+    return t;
 }
 
 // gradcheck of fn on a random contiguous input and on a non-contiguous one.

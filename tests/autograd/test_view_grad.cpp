@@ -5,6 +5,7 @@
 
 #include "ember/ember.h"
 #include "support/golden.h"
+#include "support/grad_inputs.h"
 
 namespace ember {
 namespace {
@@ -14,18 +15,9 @@ using Fn = std::function<TensorList(const TensorList&)>;
 
 const autograd::GradcheckOptions kGradGrad{.check_grad_grad = true};
 
-// A float64 input that requires grad.
-Tensor input(IntArrayRef sizes, uint64_t seed = 0) {
-    manual_seed(seed);
-    return randn(sizes, {.dtype = float64}).requires_grad_();
-}
-
 // A non-contiguous leaf (every other element of a larger storage).
 Tensor noncontig(IntArrayRef sizes, uint64_t seed = 0) {
-    DimVector wide(sizes.begin(), sizes.end());
-    wide.push_back(2);
-    manual_seed(seed);
-    Tensor r = randn(wide, {.dtype = float64}).select(-1, 0).detach().requires_grad_();
+    Tensor r = test::strided_grad_leaf(sizes, seed);
     if (r.numel() > 1) {
         EXPECT_FALSE(r.is_contiguous());
     }
@@ -35,7 +27,7 @@ Tensor noncontig(IntArrayRef sizes, uint64_t seed = 0) {
 // gradcheck (with double backward) of a one-input op on a contiguous and a non-contiguous input.
 void check_unary(IntArrayRef sizes, const std::function<Tensor(const Tensor&)>& op) {
     Fn fn = [op](const TensorList& in) { return TensorList{op(in[0])}; };
-    EXPECT_TRUE(gradcheck(fn, {input(sizes)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(fn, {test::grad_leaf(sizes)}, kGradGrad));
     EXPECT_TRUE(gradcheck(fn, {noncontig(sizes, 1)}, kGradGrad));
 }
 
@@ -47,7 +39,7 @@ TEST(ViewGrad, ViewReshapeFlatten) {
     check_unary({2, 3, 4}, [](const Tensor& x) { return x.flatten(-2, -1); });
     check_unary({2, 6}, [](const Tensor& x) { return x.reshape({12}).unflatten(-1, {3, 4}); });
     EXPECT_TRUE(gradcheck([](const TensorList& in) { return TensorList{in[0].view({3, 8})}; },
-                          {input({2, 3, 4})}, kGradGrad));
+                          {test::grad_leaf({2, 3, 4})}, kGradGrad));
     // 0-dim and empty inputs.
     check_unary({}, [](const Tensor& x) { return x.reshape({1, 1}); });
     check_unary({0, 3}, [](const Tensor& x) { return x.reshape({3, 0}); });
@@ -85,7 +77,7 @@ TEST(ViewGrad, ExpandSumsToTheInputShape) {
     check_unary({3, 1}, [](const Tensor& x) { return x.expand({-1, 5}); });
     check_unary({}, [](const Tensor& x) { return x.expand({2, 2}); });
     check_unary({3, 1}, [](const Tensor& x) { return x.expand_as(zeros({2, 3, 2})); });
-    Tensor x = input({3, 1});
+    Tensor x = test::grad_leaf({3, 1});
     x.expand({2, 3, 4}).sum().backward();
     EXPECT_TENSOR_EQ(x.grad(), full({3, 1}, 8., {.dtype = float64}));
 }
@@ -98,7 +90,7 @@ TEST(ViewGrad, AsStrided) {
     check_unary({3, 4}, [](const Tensor& x) { return x.as_strided({3, 3}, {1, 1}); });
     check_unary({3, 4}, [](const Tensor& x) { return x.as_strided({0, 3}, {1, 1}); });
     // A slice of a larger storage (as_strided's offset is in the storage), read in part.
-    Tensor base = input({10});
+    Tensor base = test::grad_leaf({10});
     Fn sliced = [](const TensorList& in) {
         return TensorList{in[0].narrow(0, 2, 6).as_strided({3, 2}, {1, 1}, 3)};
     };
@@ -107,37 +99,37 @@ TEST(ViewGrad, AsStrided) {
     Fn expanded = [](const TensorList& in) {
         return TensorList{in[0].expand({3, 2}).as_strided({2}, {1})};
     };
-    EXPECT_TRUE(gradcheck(expanded, {input({2})}, kGradGrad));
+    EXPECT_TRUE(gradcheck(expanded, {test::grad_leaf({2})}, kGradGrad));
 }
 
 TEST(ViewGrad, SplitChunkUnbind) {
     Fn split = [](const TensorList& in) { return in[0].split(2, -1); };
-    EXPECT_TRUE(gradcheck(split, {input({3, 5})}, kGradGrad));
+    EXPECT_TRUE(gradcheck(split, {test::grad_leaf({3, 5})}, kGradGrad));
     EXPECT_TRUE(gradcheck(split, {noncontig({3, 5})}, kGradGrad));
     Fn sizes = [](const TensorList& in) { return in[0].split(IntArrayRef{1, 3}, 1); };
-    EXPECT_TRUE(gradcheck(sizes, {input({2, 4})}, kGradGrad));
+    EXPECT_TRUE(gradcheck(sizes, {test::grad_leaf({2, 4})}, kGradGrad));
     Fn chunk = [](const TensorList& in) { return in[0].chunk(2, 0); };
     EXPECT_TRUE(gradcheck(chunk, {noncontig({3, 2})}, kGradGrad));
     Fn unbind = [](const TensorList& in) { return in[0].unbind(1); };
-    EXPECT_TRUE(gradcheck(unbind, {input({2, 3})}, kGradGrad));
+    EXPECT_TRUE(gradcheck(unbind, {test::grad_leaf({2, 3})}, kGradGrad));
     EXPECT_TRUE(gradcheck(unbind, {noncontig({2, 3})}, kGradGrad));
     // Only one output used: the others count as zero.
-    Tensor x = input({4});
+    Tensor x = test::grad_leaf({4});
     x.split(3)[1].sum().backward();
     EXPECT_TENSOR_EQ(x.grad(), tensor({0., 0., 0., 1.}, {.dtype = float64}));
 }
 
 TEST(ViewGrad, CatStack) {
     Fn cat2 = [](const TensorList& in) { return TensorList{cat({in[0], in[1]}, -1)}; };
-    EXPECT_TRUE(gradcheck(cat2, {input({2, 3}), noncontig({2, 2}, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(cat2, {test::grad_leaf({2, 3}), noncontig({2, 2}, 1)}, kGradGrad));
     // A skipped 1-D empty tensor and an input that does not require grad.
     Fn skip = [](const TensorList& in) {
         return TensorList{cat({in[0], in[1], ones({1, 2}, {.dtype = float64})}, 0)};
     };
-    EXPECT_TRUE(gradcheck(skip, {input({2, 2}), input({0}, 1)}, kGradGrad));
+    EXPECT_TRUE(gradcheck(skip, {test::grad_leaf({2, 2}), test::grad_leaf({0}, 1)}, kGradGrad));
     Fn stack2 = [](const TensorList& in) { return TensorList{stack({in[0], in[1]}, -1)}; };
-    EXPECT_TRUE(gradcheck(stack2, {input({2, 3}), noncontig({2, 3}, 1)}, kGradGrad));
-    Tensor a = input({2}), b = input({2}, 1);
+    EXPECT_TRUE(gradcheck(stack2, {test::grad_leaf({2, 3}), noncontig({2, 3}, 1)}, kGradGrad));
+    Tensor a = test::grad_leaf({2}), b = test::grad_leaf({2}, 1);
     EXPECT_EQ(grad_fn_name(cat({a, b})), "CatBackward0");
     EXPECT_EQ(grad_fn_name(stack({a, b})), "StackBackward0");
 }
@@ -163,7 +155,7 @@ TEST(ViewGrad, FlipRepeatTrilTriu) {
 }
 
 TEST(ViewGrad, GradFnNames) {
-    Tensor x = input({3, 4});
+    Tensor x = test::grad_leaf({3, 4});
     EXPECT_EQ(grad_fn_name(x.view({12})), "ViewBackward0");
     EXPECT_EQ(grad_fn_name(x.view({2, 6}).unflatten(1, {2, 3})), "ViewBackward0");
     EXPECT_EQ(grad_fn_name(x.reshape({12})), "ReshapeAliasBackward0");
@@ -201,7 +193,7 @@ TEST(ViewGrad, GradFnNames) {
 }
 
 TEST(ViewGrad, ViewsStillShareStorageAfterRecording) {
-    Tensor x = input({3, 4});
+    Tensor x = test::grad_leaf({3, 4});
     Tensor y = x * 2;  // a non-leaf, so the views record
     const void* p = y.data_ptr();
     auto same = [&](const Tensor& v) {
@@ -229,7 +221,7 @@ TEST(ViewGrad, ViewsStillShareStorageAfterRecording) {
 }
 
 TEST(ViewGrad, NoGradRecordsNothing) {
-    Tensor x = input({2, 3});
+    Tensor x = test::grad_leaf({2, 3});
     NoGradGuard no_grad;
     EXPECT_FALSE(x.view({6}).requires_grad());
     EXPECT_FALSE(x.t().requires_grad());
