@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
+#include <string>
 
 #include "ember/ember.h"
 #include "support/golden.h"
@@ -121,6 +123,34 @@ TEST(LinalgGrad, GradFnNames) {
 }
 
 TEST(LinalgGradGrad, Products) { check_all(true); }
+
+// Gradients of sum(w * out) against PyTorch's (tools/golden/autograd_linalg.py).
+TEST(LinalgGrad, MatchesPyTorch) {
+    const std::map<std::string, std::function<Tensor(const TensorList&)>> ops = {
+        {"mm", [](const TensorList& t) { return mm(t[0], t[1]); }},
+        {"bmm", [](const TensorList& t) { return bmm(t[0], t[1]); }},
+        {"dot", [](const TensorList& t) { return dot(t[0], t[1]); }},
+        {"mv", [](const TensorList& t) { return mv(t[0], t[1]); }},
+        {"matmul_1d_2d", [](const TensorList& t) { return matmul(t[0], t[1]); }},
+        {"matmul_broadcast", [](const TensorList& t) { return matmul(t[0], t[1]); }},
+        {"matmul_3d_1d", [](const TensorList& t) { return matmul(t[0], t[1]); }},
+        {"outer", [](const TensorList& t) { return outer(t[0], t[1]); }},
+        {"addmm", [](const TensorList& t) { return addmm(t[0], t[1], t[2], 0.5, 2.0); }},
+    };
+    auto fixture = test::load_golden("autograd_linalg");
+    ASSERT_EQ(fixture["cases"].size(), ops.size());
+    for (const auto& c : fixture["cases"]) {
+        const std::string name = c["name"];
+        SCOPED_TRACE(name);
+        TensorList inputs;
+        for (const auto& t : c["inputs"]) inputs.push_back(test::tensor_from_json(t).requires_grad_());
+        Tensor out = ops.at(name)(inputs);
+        EXPECT_EQ(out.grad_fn()->name(), c["grad_fn"].get<std::string>());
+        (out * test::tensor_from_json(c["weights"])).sum().backward();
+        for (size_t i = 0; i < inputs.size(); ++i)
+            EXPECT_TENSOR_CLOSE(inputs[i].grad(), test::tensor_from_json(c["grads"][i]), 1e-5, 1e-5);
+    }
+}
 
 }  // namespace
 }  // namespace ember
