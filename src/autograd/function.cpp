@@ -76,19 +76,21 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t outp
     m.grad_fn = fn;
     m.output_nr = output_nr;
     m.requires_grad = false;
-    m.view_version = t.version();
+    if (t.is_view()) t.impl()->set_view_version(t.version(), true);
     if (m.retains_grad) fn->set_retained_grad(m.output_nr, &m.grad);
 }
 
 }  // namespace
 
-void refresh_view_history(const Tensor& t) {
-    AutogradMeta* m = autograd_meta(t);
-    if (!m || !m->grad_fn || !t.is_view() || m->view_version == t.version()) return;
+bool refresh_view_history(const Tensor& t) {
+    TensorImpl* impl = t.impl();
+    AutogradMeta* m = impl->autograd_meta();
+    auto own = [m] { return m && (m->requires_grad || m->grad_fn); };
+    if (!impl->view_follows_base() || impl->view_version() == t.version()) return own();
     Tensor base = t.base();
     if (!requires_grad_fast(base)) {
-        m->view_version = t.version();
-        return;
+        impl->set_view_version(t.version(), true);
+        return own();
     }
     Tensor fresh;
     {
@@ -96,12 +98,12 @@ void refresh_view_history(const Tensor& t) {
         fresh = base.as_strided(t.sizes(), t.strides(), t.storage_offset());
     }
     set_history(t, autograd_meta(fresh)->grad_fn, 0);
+    return true;
 }
 
 Edge gradient_edge(const Tensor& t) {
+    if (!requires_grad_fast(t)) return {};  // also brings a stale view's history up to date
     AutogradMeta* m = autograd_meta(t);
-    if (!m) return {};
-    if (m->grad_fn && t.is_view()) refresh_view_history(t);
     if (m->grad_fn) return {m->grad_fn, m->output_nr};
     if (!m->requires_grad) return {};
     std::shared_ptr<Node> acc = m->grad_accumulator.lock();
@@ -241,7 +243,7 @@ static std::shared_ptr<FunctionNode> record_impl(const char* name, const Tensor*
         m.grad_fn = node;
         m.output_nr = static_cast<uint32_t>(i);
         m.requires_grad = false;
-        m.view_version = t.version();
+        if (t.is_view()) t.impl()->set_view_version(t.version(), true);
     }
     node->saved().reserve(n_saved);
     for (size_t i = 0; i < n_saved; ++i) {

@@ -36,9 +36,10 @@ bool needs_grad(const Ts&... tensors) {
 }
 bool any_requires_grad(const TensorList& tensors);
 
-// A view whose base changed in place since the view's grad_fn was recorded gets a fresh
-// grad_fn: an as_strided view of the base's current history (as PyTorch regenerates it).
-void refresh_view_history(const Tensor& t);
+// A view whose base changed in place since the view's history was set gets a fresh grad_fn: an
+// as_strided view of the base's current history (as PyTorch regenerates it). Returns whether t
+// requires grad.
+bool refresh_view_history(const Tensor& t);
 
 // The edge along which t's gradient flows: its grad_fn's, or its leaf AccumulateGrad node
 // (created on first use); invalid when t does not require grad.

@@ -47,7 +47,7 @@ Tensor& Tensor::mutable_grad() {
 
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
     check_defined("grad_fn");
-    autograd::refresh_view_history(*this);
+    requires_grad_fast(*this);  // brings a stale view's history up to date
     AutogradMeta* m = impl()->autograd_meta();
     return m ? m->grad_fn : nullptr;
 }

@@ -19,10 +19,6 @@ struct AutogradMeta : SmallObject {
     bool retains_grad = false;
     // Which output of grad_fn this tensor is.
     uint32_t output_nr = 0;
-    // For a view: the storage version when grad_fn was set. An in-place op on the base (or on
-    // another view) since then makes grad_fn stale; it is rebuilt from the base's current
-    // history on next use (see refresh_view_history).
-    uint32_t view_version = 0;
     Tensor grad;
     std::shared_ptr<autograd::Node> grad_fn;
     // A leaf's AccumulateGrad node, alive while some graph uses it (PyTorch keeps it weakly so
@@ -43,8 +39,17 @@ struct AutogradMeta : SmallObject {
 inline AutogradMeta* autograd_meta(const Tensor& t) {
     return t.defined() ? t.impl()->autograd_meta() : nullptr;
 }
+namespace autograd {
+bool refresh_view_history(const Tensor& t);
+}
+// Whether t requires grad. A view whose base changed in place since the view's history was
+// set may have joined the graph through its base: autograd rebuilds its history first.
 inline bool requires_grad_fast(const Tensor& t) {
-    AutogradMeta* m = autograd_meta(t);
+    if (!t.defined()) return false;
+    TensorImpl* impl = t.impl();
+    if (impl->view_follows_base() && impl->view_version() != impl->storage()->version()) [[unlikely]]
+        return autograd::refresh_view_history(t);
+    AutogradMeta* m = impl->autograd_meta();
     return m && (m->requires_grad || m->grad_fn);
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/autograd_meta.h"
+#include "ember/autograd/grad_mode.h"
 #include "cpu/loops.h"
 #include "ops/util.h"
 
@@ -182,6 +183,7 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
     auto impl = make_intrusive<TensorImpl>(base.storage(), base.dtype(), sizes, strides, offset);
     impl->set_view_base(base.is_view() ? base.impl()->view_base() : base.impl_ptr());
     impl->set_inference(base.is_inference());  // a view is an inference tensor iff its base is
+    impl->set_view_version(base.version(), is_grad_enabled());
     return Tensor(std::move(impl));
 }
 

@@ -227,6 +227,27 @@ TEST(AutogradEngine, ViewsTakenBeforeAnInPlaceChangeOfTheirBaseFollowIt) {
     EXPECT_TENSOR_EQ(a.grad(), tensor({3.f, 1.f}));
 }
 
+TEST(AutogradEngine, ViewsOfATensorThatJoinsTheGraphLaterFollowIt) {
+    Tensor x = leaf({1., 2., 3.});
+    Tensor buf = zeros({3});
+    Tensor v = buf.narrow(0, 0, 2);
+    EXPECT_FALSE(v.requires_grad());
+    buf.copy_(x * 2);
+    EXPECT_TRUE(v.requires_grad());
+    EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+    v.sum().backward();
+    EXPECT_TENSOR_EQ(x.grad(), tensor({2.f, 2.f, 0.f}));
+    // A view made under no_grad stays out of the graph, as in PyTorch.
+    Tensor b2 = zeros({3});
+    Tensor quiet;
+    {
+        NoGradGuard no_grad;
+        quiet = b2[0];
+    }
+    b2.copy_(x);
+    EXPECT_FALSE(quiet.requires_grad());
+}
+
 TEST(AutogradEngine, ModifiedSavedTensorIsDetected) {
     Tensor x = leaf({1., 2.});
     Tensor y = x * 1;

@@ -49,6 +49,15 @@ public:
     // The tensor whose storage this view shares, if this tensor is a view (PyTorch's `_base`).
     const intrusive_ptr<TensorImpl>& view_base() const { return view_base_; }
     void set_view_base(intrusive_ptr<TensorImpl> base) { view_base_ = std::move(base); }
+    // For a view made with grad mode on: the storage version when its autograd history was
+    // last set. An in-place change of the base since makes that history stale (autograd then
+    // rebuilds it from the base's; see refresh_view_history).
+    bool view_follows_base() const { return view_follows_base_; }
+    uint32_t view_version() const { return view_version_; }
+    void set_view_version(uint32_t version, bool follows_base) {
+        view_version_ = version;
+        view_follows_base_ = follows_base;
+    }
 
 private:
     void refresh();  // recomputes numel_ and is_contiguous_
@@ -61,6 +70,8 @@ private:
     DType dtype_;
     bool is_contiguous_ = true;
     bool is_inference_ = false;
+    bool view_follows_base_ = false;
+    uint32_t view_version_ = 0;
     intrusive_ptr<TensorImpl> view_base_;
     std::unique_ptr<AutogradMeta, void (*)(AutogradMeta*)> autograd_meta_;
 };
