@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <string_view>
 
 #include "autograd/function.h"
 #include "cpu/loops.h"
@@ -39,13 +40,26 @@ void check_floating(const Tensor& t, const char* op, const char* kernel) {
 // Runs `kernel(iterator, generator state)` on self (and the extra input, if defined) with the
 // generator locked for the whole op. Non-CPU tensors are filled through a CPU tensor of the
 // same layout: the values always come from the CPU generator's stream.
+// The grad_fn of a tensor in the graph overwritten by a random in-place op: the new values do
+// not depend on the old ones, so the old history gets a zero gradient.
+const char* random_backward_name(std::string_view op) {
+    if (op == "uniform_") return "UniformBackward0";
+    if (op == "normal_") return "NormalBackward0";
+    if (op == "bernoulli_") return "BernoulliBackward0";
+    return "RandomBackward0";
+}
+
 template <class Kernel>
 Tensor& fill_random(Tensor& self, const char* op, const std::optional<Generator>& gen,
                     const Kernel& kernel, const Tensor& input = Tensor()) {
     autograd::check_inplace(self, op);  // a leaf that requires grad is filled under NoGradGuard
     if (self.numel() == 0) return self;
     detail::check_no_internal_overlap(self, op);  // one draw per element
-    Tensor target = self.is_cpu()
+    // A tensor in the graph is filled through a new tensor of its layout, which then takes its
+    // place in the graph (as every in-place op does); non-CPU tensors are filled through a CPU
+    // tensor of their layout.
+    const bool record = autograd::needs_grad(self);
+    Tensor target = self.is_cpu() && !record
                         ? self
                         : empty_strided(self.sizes(), self.strides(), {.dtype = self.dtype()});
     TensorIterator it;
@@ -57,6 +71,16 @@ Tensor& fill_random(Tensor& self, const char* op, const std::optional<Generator>
     {
         std::lock_guard<std::mutex> lock(g.impl()->mutex);
         kernel(it, *g.impl());
+    }
+    if (record) {
+        return autograd::inplace_op(
+            self, op, true,
+            [&] {
+                return autograd::record_unary(random_backward_name(op), self,
+                                              target.to(self.device()),
+                                              [](const Tensor& grad) { return zeros_like(grad); });
+            },
+            [] {});
     }
     if (!target.is_same(self)) self.copy_(target);
     self.storage()->bump_version();

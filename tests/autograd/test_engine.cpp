@@ -248,6 +248,22 @@ TEST(AutogradEngine, ViewsOfATensorThatJoinsTheGraphLaterFollowIt) {
     EXPECT_FALSE(quiet.requires_grad());
 }
 
+TEST(AutogradEngine, RandomInPlaceOpsCutTheGradientOfWhatTheyOverwrite) {
+    Tensor x = leaf({1., 2., 3.});
+    Tensor y = x * 2;
+    y.uniform_();
+    EXPECT_EQ(y.grad_fn()->name(), "UniformBackward0");
+    (y + x).sum().backward();
+    EXPECT_TENSOR_EQ(x.grad(), tensor({1.f, 1.f, 1.f}));
+    Tensor z = x * 2;
+    z[0].normal_();  // through a view: only the overwritten element loses its gradient
+    x.mutable_grad() = Tensor();
+    z.sum().backward();
+    EXPECT_TENSOR_EQ(x.grad(), tensor({0.f, 2.f, 2.f}));
+    EXPECT_EMBER_ERROR(x.uniform_(), "a leaf Variable that requires grad is being used in an "
+                                     "in-place operation.");
+}
+
 TEST(AutogradEngine, ModifiedSavedTensorIsDetected) {
     Tensor x = leaf({1., 2.});
     Tensor y = x * 1;
