@@ -22,3 +22,4 @@
 #include "ember/ops/random.h"
 #include "ember/ops/reduce.h"
 #include "ember/ops/shape.h"
+#include "ember/nn/nn.h"

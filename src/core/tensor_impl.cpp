@@ -34,6 +34,12 @@ void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t st
     refresh();
 }
 
+void TensorImpl::set_data(const TensorImpl& src) {
+    storage_ = src.storage_;
+    dtype_ = src.dtype_;
+    set_geometry(src.sizes_, src.strides_, src.storage_offset_);
+}
+
 void TensorImpl::refresh() {
     numel_ = 1;
     for (int64_t s : sizes_) numel_ *= s;

@@ -37,6 +37,9 @@ public:
 
     // Changes the geometry in place (used by views being built and by out= resizing).
     void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
+    // Takes src's storage, dtype and geometry, keeping this tensor's identity and autograd
+    // state (PyTorch's `param.data = src`, used by Module::to).
+    void set_data(const TensorImpl& src);
 
     AutogradMeta* autograd_meta() const { return autograd_meta_.get(); }
     AutogradMeta& ensure_autograd_meta();

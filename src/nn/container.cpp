@@ -1,0 +1,24 @@
+// Sequential, ModuleList: children by index.
+#include "ember/nn/container.h"
+
+namespace ember::nn {
+
+Tensor Sequential::forward(const Tensor& input) {
+    Tensor x = input;
+    for (const auto& [name, module] : named_children()) x = (*module)(x);
+    return x;
+}
+
+Module& Sequential::operator[](size_t i) const {
+    EMBER_CHECK(i < size_, error_prefix(), "index ", i, " is out of range for a Sequential of ",
+                size_, " modules");
+    return child(std::to_string(i));
+}
+
+Module& ModuleList::operator[](size_t i) const {
+    EMBER_CHECK(i < size_, error_prefix(), "index ", i, " is out of range for a ModuleList of ",
+                size_, " modules");
+    return child(std::to_string(i));
+}
+
+}  // namespace ember::nn

@@ -1,0 +1,98 @@
+// nn::functional: the layers' computations, written with ember ops (autograd for free).
+#include "ember/nn/functional.h"
+
+#include <cmath>
+
+#include "ember/ember.h"
+
+namespace ember::nn::functional {
+
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+    input.check_defined("linear");
+    weight.check_defined("linear");
+    EMBER_CHECK(weight.dim() == 2, "linear: weight must be 2-D (out_features, in_features), got "
+                "shape ", shape_str(weight.sizes()));
+    EMBER_CHECK(input.dim() >= 1, "linear: input must have at least one dimension, got a 0-dim "
+                "tensor");
+    EMBER_CHECK(input.size(-1) == weight.size(1), "linear: input has ", input.size(-1),
+                " features, expected ", weight.size(1), "; input shape ", shape_str(input.sizes()),
+                ", weight shape ", shape_str(weight.sizes()));
+    // As PyTorch: one addmm for a 2-D input with bias (AddmmBackward0), matmul otherwise.
+    if (input.dim() == 2 && bias.defined()) return addmm(bias, input, weight.t());
+    Tensor out = matmul(input, weight.t());
+    return bias.defined() ? out + bias : out;
+}
+
+Tensor relu(const Tensor& input, bool inplace) {
+    if (!inplace) return input.relu();
+    Tensor self = input;
+    return self.relu_();
+}
+
+namespace {
+
+// The in-place form of an activation computed out of place: the result is written into input.
+Tensor write_into(const Tensor& input, const Tensor& result) {
+    Tensor self = input;
+    return self.copy_(result);
+}
+
+}  // namespace
+
+Tensor leaky_relu(const Tensor& input, double negative_slope, bool inplace) {
+    Tensor out = where(input > 0, input, input * negative_slope);
+    return inplace ? write_into(input, out) : out;
+}
+
+Tensor elu(const Tensor& input, double alpha, bool inplace) {
+    // expm1 of the non-positive part only: exp of a large positive input would overflow and
+    // turn the (unused) branch's gradient into nan.
+    Tensor out = where(input > 0, input, expm1(input.clamp(std::nullopt, 0)) * alpha);
+    return inplace ? write_into(input, out) : out;
+}
+
+Tensor gelu(const Tensor& input, const std::string& approximate) {
+    if (approximate == "none") return input * 0.5 * (erf(input * M_SQRT1_2) + 1);
+    EMBER_CHECK(approximate == "tanh", "gelu: approximate argument must be either none or tanh, "
+                "got '", approximate, "'");
+    const double k = std::sqrt(2.0 / M_PI);
+    return input * 0.5 * (((input + input.pow(3) * 0.044715) * k).tanh() + 1);
+}
+
+Tensor silu(const Tensor& input, bool inplace) {
+    Tensor out = input * input.sigmoid();
+    return inplace ? write_into(input, out) : out;
+}
+
+Tensor sigmoid(const Tensor& input) { return input.sigmoid(); }
+Tensor tanh(const Tensor& input) { return input.tanh(); }
+
+Tensor softmax(const Tensor& input, int64_t dim, std::optional<DType> dtype) {
+    return input.softmax(dim, dtype);
+}
+
+Tensor log_softmax(const Tensor& input, int64_t dim, std::optional<DType> dtype) {
+    return input.log_softmax(dim, dtype);
+}
+
+Tensor dropout(const Tensor& input, double p, bool training, bool inplace,
+               std::optional<Generator> generator) {
+    EMBER_CHECK(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
+    if (!training || p == 0) return input;
+    Tensor out;
+    if (p == 1) {
+        out = input * zeros({}, {.dtype = input.dtype()});
+    } else {
+        // PyTorch's mask: bernoulli(1 - p) drawn over a tensor shaped like the input, scaled.
+        Tensor noise = empty_like(input);
+        {
+            NoGradGuard no_grad;
+            noise.bernoulli_(1 - p, generator);
+            noise.div_(1 - p);
+        }
+        out = input * noise;
+    }
+    return inplace ? write_into(input, out) : out;
+}
+
+}  // namespace ember::nn::functional
