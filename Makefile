@@ -26,11 +26,15 @@ bench:
 	cmake --build --preset bench -j $(JOBS)
 	python3 bench/compare.py build/bench/bench/ember_bench_core $(BENCH_FLAGS)
 
-# Regenerates tests/golden/*.json from a real PyTorch (development only).
+# Regenerates tests/golden/* from a real PyTorch (development only): Debian's python3-torch,
+# plus the PyPI packages of tools/golden/requirements.txt in a virtual environment.
+GOLDEN_VENV := build/golden-venv
 golden:
 	scripts/install-deps --golden
+	[ -x $(GOLDEN_VENV)/bin/python ] || /usr/bin/python3 -m venv --system-site-packages $(GOLDEN_VENV)
+	$(GOLDEN_VENV)/bin/pip install -q -r tools/golden/requirements.txt
 	for s in tools/golden/*.py; do \
-	  [ "$$(basename $$s)" = common.py ] || /usr/bin/python3 $$s || exit 1; \
+	  [ "$$(basename $$s)" = common.py ] || $(GOLDEN_VENV)/bin/python $$s || exit 1; \
 	done
 
 clean:

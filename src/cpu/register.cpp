@@ -13,6 +13,8 @@ void register_cpu_random_kernels(Kernels& k);
 void register_cpu_blas_kernels(Kernels& k);
 void register_cpu_index_kernels(Kernels& k);
 void register_cpu_sort_kernels(Kernels& k);
+void register_cpu_conv_kernels(Kernels& k);
+void register_cpu_pool_kernels(Kernels& k);
 // (new family registration declarations go above this line)
 
 void register_cpu_kernels(Kernels& k) {
@@ -26,6 +28,8 @@ void register_cpu_kernels(Kernels& k) {
     register_cpu_blas_kernels(k);
     register_cpu_index_kernels(k);
     register_cpu_sort_kernels(k);
+    register_cpu_conv_kernels(k);
+    register_cpu_pool_kernels(k);
     // (new family registration calls go above this line)
     k.registered = true;
 }

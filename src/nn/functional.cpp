@@ -95,4 +95,31 @@ Tensor dropout(const Tensor& input, double p, bool training, bool inplace,
     return inplace ? write_into(input, out) : out;
 }
 
+Tensor dropout2d(const Tensor& input, double p, bool training, bool inplace,
+                 std::optional<Generator> generator) {
+    EMBER_CHECK(p >= 0 && p <= 1, "dropout2d: dropout probability has to be between 0 and 1, but "
+                "got ", p);
+    input.check_defined("dropout2d");
+    EMBER_CHECK(input.dim() >= 2, "dropout2d: Feature dropout requires at least 2 dimensions in "
+                "the input, got shape ", shape_str(input.sizes()));
+    if (!training || p == 0 || input.numel() == 0) return input;
+    Tensor out;
+    if (p == 1) {
+        out = input * zeros({}, {.dtype = input.dtype()});
+    } else {
+        // PyTorch's feature noise: bernoulli(1 - p) over (N, C, 1, ...), scaled, broadcast.
+        DimVector noise_shape(static_cast<size_t>(input.dim()), 1);
+        noise_shape[0] = input.size(0);
+        noise_shape[1] = input.size(1);
+        Tensor noise = empty(noise_shape, {.dtype = input.dtype(), .device = input.device()});
+        {
+            NoGradGuard no_grad;
+            noise.bernoulli_(1 - p, generator);
+            noise.div_(1 - p);
+        }
+        out = input * noise;
+    }
+    return inplace ? write_into(input, out) : out;
+}
+
 }  // namespace ember::nn::functional

@@ -1,4 +1,4 @@
-// Linear, Flatten, Unflatten, Dropout.
+// Linear, Flatten, Unflatten, Dropout, Dropout2d.
 #include "ember/nn/layers.h"
 
 #include <cmath>
@@ -68,6 +68,19 @@ Tensor Dropout::forward(const Tensor& input) {
 }
 
 std::string Dropout::extra_repr() const {
+    return "p=" + py_float(p) + ", inplace=" + py_bool(inplace);
+}
+
+Dropout2d::Dropout2d(double p, bool inplace) : p(p), inplace(inplace) {
+    EMBER_CHECK(p >= 0 && p <= 1, "Dropout2d: dropout probability has to be between 0 and 1, but "
+                "got ", p);
+}
+
+Tensor Dropout2d::forward(const Tensor& input) {
+    return functional::dropout2d(input, p, is_training(), inplace);
+}
+
+std::string Dropout2d::extra_repr() const {
     return "p=" + py_float(p) + ", inplace=" + py_bool(inplace);
 }
 

@@ -331,6 +331,13 @@ LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
                                              shape_str(slot->sizes()), "."));
             continue;
         }
+        if (value.dtype() != slot->dtype()) {
+            errors.push_back(detail::str_cat("dtype mismatch for ", key, ": copying a param with "
+                                             "dtype ", value.dtype(), " from checkpoint, the "
+                                             "dtype in current model is ", slot->dtype(),
+                                             " (convert the model or the state_dict first)."));
+            continue;
+        }
         NoGradGuard no_grad;
         slot->copy_(value);
     }

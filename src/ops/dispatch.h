@@ -39,6 +39,24 @@ enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, All, Any };
 
 enum class ScanOp : uint8_t { CumSum, CumProd };
 
+// The 2-D sliding-window geometry of im2col/col2im (1-D convolutions use height 1). The
+// padding after the input is implied by the output size, so it may differ from the padding
+// before it (padding='same' with an even kernel).
+struct ConvGeometry {
+    int64_t channels, height, width;          // the input image
+    int64_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+    int64_t pad_top, pad_left;
+    int64_t out_h, out_w;                     // the number of window positions
+};
+
+// The window of a 2-D pooling op (src/ops/pool.cpp), in (height, width) pairs. divisor: avg
+// pooling's divisor_override, 0 when not given.
+struct Pool2dParams {
+    int64_t kh, kw, sh, sw, ph, pw, dh = 1, dw = 1;
+    bool count_include_pad = true;
+    int64_t divisor = 0;
+};
+
 struct Kernels {
     bool registered = false;
     // Elementwise (operands: out, inputs...; all of the iterator's computation dtype except
@@ -112,6 +130,29 @@ struct Kernels {
                  bool stable) = nullptr;
     void (*topk)(const Tensor& values, const Tensor& indices, const Tensor& self, int64_t k,
                  int64_t dim, bool largest, bool sorted) = nullptr;
+    // Convolution helpers (src/cpu/conv_kernels.cpp), float32/float64. im2col: cols
+    // [C * kH * kW, N * oH * oW] (contiguous; the batch in the columns, so that one matrix
+    // product serves the whole batch) gets, for each window position of each image of the input
+    // [N, C, H, W] (contiguous), the patch it sees (zeros in the padding); col2im is its
+    // adjoint: out [N, C, H, W] (contiguous, overwritten) = the sum of the column entries taken
+    // from each position.
+    void (*im2col)(const Tensor& cols, const Tensor& input, const ConvGeometry& g) = nullptr;
+    void (*col2im)(const Tensor& out, const Tensor& cols, const ConvGeometry& g) = nullptr;
+    // Pooling over (N, C, H, W) planes (src/cpu/pool_kernels.cpp), floating dtypes. Inputs
+    // have any strides; outputs are contiguous (N, C, OH, OW). max_pool2d: indices (int64, the
+    // flat position in the H*W plane) may be undefined when not needed. The backward kernels
+    // add into a zeroed contiguous grad_input (N, C, H, W) from contiguous grad_output (and
+    // indices). Each plane is computed by one thread.
+    void (*max_pool2d)(const Tensor& out, const Tensor& indices, const Tensor& in,
+                       const Pool2dParams& p) = nullptr;
+    void (*max_pool2d_backward)(const Tensor& grad_input, const Tensor& grad_output,
+                                const Tensor& indices) = nullptr;
+    void (*avg_pool2d)(const Tensor& out, const Tensor& in, const Pool2dParams& p) = nullptr;
+    void (*avg_pool2d_backward)(const Tensor& grad_input, const Tensor& grad_output,
+                                const Pool2dParams& p) = nullptr;
+    void (*adaptive_avg_pool2d)(const Tensor& out, const Tensor& in) = nullptr;
+    void (*adaptive_avg_pool2d_backward)(const Tensor& grad_input,
+                                         const Tensor& grad_output) = nullptr;
     // (new kernel slots go above this line, one block per family, each with a comment)
 };
 

@@ -28,4 +28,10 @@ Tensor log_softmax(const Tensor& input, int64_t dim, std::optional<DType> dtype 
 Tensor dropout(const Tensor& input, double p = 0.5, bool training = true, bool inplace = false,
                std::optional<Generator> generator = std::nullopt);
 
+// Zeroes whole channels of (N, C, *) input (each (n, c) slice) with probability p in training
+// mode, scaling the rest by 1 / (1 - p), with PyTorch's mask for the same generator state. As
+// PyTorch 1.13, a 3-D input is taken as (N, C, L).
+Tensor dropout2d(const Tensor& input, double p = 0.5, bool training = true, bool inplace = false,
+                 std::optional<Generator> generator = std::nullopt);
+
 }  // namespace ember::nn::functional

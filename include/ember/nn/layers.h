@@ -1,4 +1,4 @@
-// Basic layers: Linear, Identity, Flatten, Unflatten, Dropout.
+// Basic layers: Linear, Identity, Flatten, Unflatten, Dropout, Dropout2d.
 #pragma once
 
 #include "ember/core/int_array.h"
@@ -45,6 +45,16 @@ public:
 class Dropout : public Module {
 public:
     explicit Dropout(double p = 0.5, bool inplace = false);
+    Tensor forward(const Tensor& input) override;
+    std::string extra_repr() const override;
+    double p;
+    bool inplace;
+};
+
+// Zeroes whole channels of (N, C, H, W) input (see functional::dropout2d).
+class Dropout2d : public Module {
+public:
+    explicit Dropout2d(double p = 0.5, bool inplace = false);
     Tensor forward(const Tensor& input) override;
     std::string extra_repr() const override;
     double p;

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "ember/core/tensor.h"
-#include "ember/nn/ordered_dict.h"
+#include "ember/core/ordered_dict.h"
 
 namespace ember::nn {
 
@@ -128,7 +128,8 @@ public:
     // module and not requiring grad.
     StateDict state_dict() const;
     // Copies the values in (under no_grad, keeping the tensors' identity). strict: missing or
-    // unexpected keys are an error; a shape mismatch always is.
+    // unexpected keys are an error; a shape or dtype mismatch always is (PyTorch would convert
+    // the dtype silently; ember asks for an explicit to()).
     LoadResult load_state_dict(const StateDict& state, bool strict = true);
 
     // PyTorch's repr: the module tree with each layer's arguments.

@@ -1,0 +1,337 @@
+// CPU pooling kernels: max, average and adaptive average pooling over (N, C) planes, and their
+// backward scatters. Every loop follows PyTorch's CPU kernels element for element (window
+// bounds, the first maximum in row-major order with NaN winning, float accumulation for
+// bfloat16), and each plane is computed by one thread, so results do not depend on the thread
+// count.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "cpu/loops.h"
+#include "ember/core/parallel.h"
+#include "ember/core/tensor.h"
+#include "ops/dispatch.h"
+
+namespace ember::detail {
+
+namespace {
+
+// Planes per parallel_for piece: enough that a piece does about kGrainSize elements of work.
+int64_t plane_grain(int64_t work_per_plane) {
+    return std::max<int64_t>(1, kGrainSize / std::max<int64_t>(1, work_per_plane));
+}
+
+// The input's (N, C, H, W) geometry: plane p = n * C + c starts at n * sn + c * sc.
+struct Planes {
+    int64_t planes, channels, height, width, sn, sc, sh, sw;
+    explicit Planes(const Tensor& in)
+        : planes(in.size(0) * in.size(1)), channels(in.size(1)), height(in.size(2)),
+          width(in.size(3)), sn(in.stride(0)), sc(in.stride(1)), sh(in.stride(2)),
+          sw(in.stride(3)) {}
+    int64_t offset(int64_t p) const { return (p / channels) * sn + (p % channels) * sc; }
+};
+
+template <class A>
+inline bool takes_max(A v, A best) {
+    return v > best || std::isnan(v);
+}
+
+// One plane of max pooling, general window. As PyTorch: the window is clipped to the input,
+// its first in-bounds element is the initial argmax, and a later value replaces the max only
+// when greater or NaN.
+template <class T, bool WithIndices>
+void max_pool_plane(const T* x, int64_t sh, int64_t sw, int64_t H, int64_t W, T* y,
+                    int64_t* idx, int64_t OH, int64_t OW, const Pool2dParams& p) {
+    using A = opmath_t<T>;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+        int64_t h0 = oh * p.sh - p.ph;
+        const int64_t h1 = std::min(h0 + (p.kh - 1) * p.dh + 1, H);
+        while (h0 < 0) h0 += p.dh;
+        for (int64_t ow = 0; ow < OW; ++ow) {
+            int64_t w0 = ow * p.sw - p.pw;
+            const int64_t w1 = std::min(w0 + (p.kw - 1) * p.dw + 1, W);
+            while (w0 < 0) w0 += p.dw;
+            A best = -std::numeric_limits<A>::infinity();
+            int64_t best_i = h0 * W + w0;
+            for (int64_t ih = h0; ih < h1; ih += p.dh)
+                for (int64_t iw = w0; iw < w1; iw += p.dw) {
+                    const A v = static_cast<A>(x[ih * sh + iw * sw]);
+                    if (takes_max(v, best)) {
+                        best = v;
+                        best_i = ih * W + iw;
+                    }
+                }
+            y[oh * OW + ow] = static_cast<T>(best);
+            if constexpr (WithIndices) idx[oh * OW + ow] = best_i;
+        }
+    }
+}
+
+// kernel 2, stride 2, no padding or dilation, every window inside the input (the usual CNN
+// layer): the four candidates in scan order, without the window bookkeeping.
+template <class T, bool WithIndices>
+void max_pool_plane_2x2(const T* x, int64_t sh, int64_t sw, int64_t W, T* y, int64_t* idx,
+                        int64_t OH, int64_t OW) {
+    using A = opmath_t<T>;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+        const T* r0 = x + 2 * oh * sh;
+        const T* r1 = r0 + sh;
+        T* yr = y + oh * OW;
+        for (int64_t ow = 0; ow < OW; ++ow) {
+            const int64_t j = 2 * ow * sw;
+            A best = static_cast<A>(r0[j]);
+            int64_t k = 0;  // which candidate: 0 1 / 2 3
+            const A b = static_cast<A>(r0[j + sw]);
+            if (takes_max(b, best)) best = b, k = 1;
+            const A c = static_cast<A>(r1[j]);
+            if (takes_max(c, best)) best = c, k = 2;
+            const A d = static_cast<A>(r1[j + sw]);
+            if (takes_max(d, best)) best = d, k = 3;
+            yr[ow] = static_cast<T>(best);
+            if constexpr (WithIndices)
+                idx[oh * OW + ow] = (2 * oh + (k >> 1)) * W + 2 * ow + (k & 1);
+        }
+    }
+}
+
+template <class T, bool WithIndices>
+void max_pool2d_typed(const Tensor& out, const Tensor& indices, const Tensor& in,
+                      const Pool2dParams& p) {
+    const Planes g(in);
+    const int64_t OH = out.size(2), OW = out.size(3), plane_out = OH * OW;
+    const T* x = static_cast<const T*>(in.data_ptr());
+    T* y = static_cast<T*>(out.data_ptr());
+    int64_t* idx = WithIndices ? static_cast<int64_t*>(indices.data_ptr()) : nullptr;
+    const bool is_2x2 = p.kh == 2 && p.kw == 2 && p.sh == 2 && p.sw == 2 && p.ph == 0 &&
+                        p.pw == 0 && p.dh == 1 && p.dw == 1 && 2 * OH <= g.height &&
+                        2 * OW <= g.width;
+    parallel_for(0, g.planes, plane_grain(plane_out * p.kh * p.kw), [&](int64_t b, int64_t e) {
+        for (int64_t q = b; q < e; ++q) {
+            const T* xq = x + g.offset(q);
+            T* yq = y + q * plane_out;
+            int64_t* iq = WithIndices ? idx + q * plane_out : nullptr;
+            if (is_2x2 && g.sw == 1)  // the contiguous fast path: unit stride along W
+                max_pool_plane_2x2<T, WithIndices>(xq, g.sh, 1, g.width, yq, iq, OH, OW);
+            else if (is_2x2)
+                max_pool_plane_2x2<T, WithIndices>(xq, g.sh, g.sw, g.width, yq, iq, OH, OW);
+            else
+                max_pool_plane<T, WithIndices>(xq, g.sh, g.sw, g.height, g.width, yq, iq, OH,
+                                               OW, p);
+        }
+    });
+}
+
+void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& in,
+                       const Pool2dParams& p) {
+    visit_dtype(in.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            if (indices.defined()) max_pool2d_typed<T, true>(out, indices, in, p);
+            else max_pool2d_typed<T, false>(out, indices, in, p);
+        }
+    });
+}
+
+// grad_input[plane][indices[o]] += grad_output[o], outputs in order (a position that is the
+// argmax of several windows sums their gradients in window order).
+void max_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                                const Tensor& indices) {
+    const int64_t planes = grad_input.size(0) * grad_input.size(1);
+    const int64_t plane_in = grad_input.size(2) * grad_input.size(3);
+    const int64_t plane_out = grad_output.size(2) * grad_output.size(3);
+    visit_dtype(grad_input.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            T* gi = static_cast<T*>(grad_input.data_ptr());
+            const T* go = static_cast<const T*>(grad_output.data_ptr());
+            const int64_t* idx = static_cast<const int64_t*>(indices.data_ptr());
+            parallel_for(0, planes, plane_grain(plane_out), [&](int64_t b, int64_t e) {
+                for (int64_t q = b; q < e; ++q) {
+                    T* giq = gi + q * plane_in;
+                    const T* goq = go + q * plane_out;
+                    const int64_t* iq = idx + q * plane_out;
+                    for (int64_t o = 0; o < plane_out; ++o) {
+                        const int64_t i = iq[o];
+                        if (i >= 0 && i < plane_in)
+                            giq[i] = static_cast<T>(static_cast<opmath_t<T>>(giq[i]) +
+                                                    static_cast<opmath_t<T>>(goq[o]));
+                    }
+                }
+            });
+        }
+    });
+}
+
+// The in-bounds part [h0, h1) x [w0, w1) of an average-pooling window and its divisor, as
+// PyTorch computes them (count_include_pad counts padding up to the padded border only).
+struct AvgWindow {
+    int64_t h0, h1, w0, w1, divisor;
+    AvgWindow(int64_t oh, int64_t ow, int64_t H, int64_t W, const Pool2dParams& p) {
+        h0 = oh * p.sh - p.ph;
+        w0 = ow * p.sw - p.pw;
+        h1 = std::min(h0 + p.kh, H + p.ph);
+        w1 = std::min(w0 + p.kw, W + p.pw);
+        const int64_t pool_size = (h1 - h0) * (w1 - w0);
+        h0 = std::max<int64_t>(h0, 0);
+        w0 = std::max<int64_t>(w0, 0);
+        h1 = std::min(h1, H);
+        w1 = std::min(w1, W);
+        divisor = p.divisor != 0          ? p.divisor
+                  : p.count_include_pad ? pool_size
+                                        : (h1 - h0) * (w1 - w0);
+    }
+    bool empty() const { return h0 >= h1 || w0 >= w1; }
+};
+
+void avg_pool2d_kernel(const Tensor& out, const Tensor& in, const Pool2dParams& p) {
+    const Planes g(in);
+    const int64_t OH = out.size(2), OW = out.size(3), plane_out = OH * OW;
+    visit_dtype(in.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            using A = opmath_t<T>;
+            const T* x = static_cast<const T*>(in.data_ptr());
+            T* y = static_cast<T*>(out.data_ptr());
+            parallel_for(0, g.planes, plane_grain(plane_out * p.kh * p.kw), [&](int64_t b,
+                                                                                int64_t e) {
+                for (int64_t q = b; q < e; ++q) {
+                    const T* xq = x + g.offset(q);
+                    T* yq = y + q * plane_out;
+                    for (int64_t oh = 0; oh < OH; ++oh)
+                        for (int64_t ow = 0; ow < OW; ++ow) {
+                            const AvgWindow w(oh, ow, g.height, g.width, p);
+                            A sum = 0;
+                            for (int64_t ih = w.h0; ih < w.h1; ++ih)
+                                for (int64_t iw = w.w0; iw < w.w1; ++iw)
+                                    sum += static_cast<A>(xq[ih * g.sh + iw * g.sw]);
+                            yq[oh * OW + ow] =
+                                w.empty() ? T(0) : static_cast<T>(sum / static_cast<A>(w.divisor));
+                        }
+                }
+            });
+        }
+    });
+}
+
+void avg_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                                const Pool2dParams& p) {
+    const int64_t planes = grad_input.size(0) * grad_input.size(1);
+    const int64_t H = grad_input.size(2), W = grad_input.size(3);
+    const int64_t OH = grad_output.size(2), OW = grad_output.size(3);
+    visit_dtype(grad_input.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            using A = opmath_t<T>;
+            T* gi = static_cast<T*>(grad_input.data_ptr());
+            const T* go = static_cast<const T*>(grad_output.data_ptr());
+            parallel_for(0, planes, plane_grain(OH * OW * p.kh * p.kw), [&](int64_t b, int64_t e) {
+                for (int64_t q = b; q < e; ++q) {
+                    T* giq = gi + q * H * W;
+                    const T* goq = go + q * OH * OW;
+                    for (int64_t oh = 0; oh < OH; ++oh)
+                        for (int64_t ow = 0; ow < OW; ++ow) {
+                            const AvgWindow w(oh, ow, H, W, p);
+                            // PyTorch rounds the share to the gradient's dtype before adding.
+                            const A delta = static_cast<A>(static_cast<T>(
+                                static_cast<A>(goq[oh * OW + ow]) / static_cast<A>(w.divisor)));
+                            for (int64_t ih = w.h0; ih < w.h1; ++ih)
+                                for (int64_t iw = w.w0; iw < w.w1; ++iw) {
+                                    T& t = giq[ih * W + iw];
+                                    t = static_cast<T>(static_cast<A>(t) + delta);
+                                }
+                        }
+                }
+            });
+        }
+    });
+}
+
+// Adaptive pooling's window along one dim: [floor(o * in / out), ceil((o + 1) * in / out)).
+inline int64_t adaptive_start(int64_t o, int64_t out, int64_t in) {
+    return (o / out) * in + ((o % out) * in) / out;
+}
+inline int64_t adaptive_end(int64_t o, int64_t out, int64_t in) {
+    return 1 + ((o + 1) * in - 1) / out;
+}
+
+void adaptive_avg_pool2d_kernel(const Tensor& out, const Tensor& in) {
+    const Planes g(in);
+    const int64_t OH = out.size(2), OW = out.size(3), plane_out = OH * OW;
+    visit_dtype(in.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            using A = opmath_t<T>;
+            const T* x = static_cast<const T*>(in.data_ptr());
+            T* y = static_cast<T*>(out.data_ptr());
+            parallel_for(0, g.planes, plane_grain(g.height * g.width), [&](int64_t b, int64_t e) {
+                for (int64_t q = b; q < e; ++q) {
+                    const T* xq = x + g.offset(q);
+                    T* yq = y + q * plane_out;
+                    for (int64_t oh = 0; oh < OH; ++oh) {
+                        const int64_t h0 = adaptive_start(oh, OH, g.height);
+                        const int64_t h1 = adaptive_end(oh, OH, g.height);
+                        for (int64_t ow = 0; ow < OW; ++ow) {
+                            const int64_t w0 = adaptive_start(ow, OW, g.width);
+                            const int64_t w1 = adaptive_end(ow, OW, g.width);
+                            A sum = 0;
+                            for (int64_t ih = h0; ih < h1; ++ih)
+                                for (int64_t iw = w0; iw < w1; ++iw)
+                                    sum += static_cast<A>(xq[ih * g.sh + iw * g.sw]);
+                            // PyTorch divides by the window's height, then by its width.
+                            yq[oh * OW + ow] = static_cast<T>(sum / static_cast<A>(h1 - h0) /
+                                                              static_cast<A>(w1 - w0));
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+void adaptive_avg_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_output) {
+    const int64_t planes = grad_input.size(0) * grad_input.size(1);
+    const int64_t H = grad_input.size(2), W = grad_input.size(3);
+    const int64_t OH = grad_output.size(2), OW = grad_output.size(3);
+    visit_dtype(grad_input.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            using A = opmath_t<T>;
+            T* gi = static_cast<T*>(grad_input.data_ptr());
+            const T* go = static_cast<const T*>(grad_output.data_ptr());
+            parallel_for(0, planes, plane_grain(H * W), [&](int64_t b, int64_t e) {
+                for (int64_t q = b; q < e; ++q) {
+                    T* giq = gi + q * H * W;
+                    const T* goq = go + q * OH * OW;
+                    for (int64_t oh = 0; oh < OH; ++oh) {
+                        const int64_t h0 = adaptive_start(oh, OH, H);
+                        const int64_t h1 = adaptive_end(oh, OH, H);
+                        for (int64_t ow = 0; ow < OW; ++ow) {
+                            const int64_t w0 = adaptive_start(ow, OW, W);
+                            const int64_t w1 = adaptive_end(ow, OW, W);
+                            const A delta = static_cast<A>(goq[oh * OW + ow]) /
+                                            static_cast<A>(h1 - h0) / static_cast<A>(w1 - w0);
+                            for (int64_t ih = h0; ih < h1; ++ih)
+                                for (int64_t iw = w0; iw < w1; ++iw) {
+                                    T& t = giq[ih * W + iw];
+                                    t = static_cast<T>(static_cast<A>(t) + delta);
+                                }
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+}  // namespace
+
+void register_cpu_pool_kernels(Kernels& k) {
+    k.max_pool2d = max_pool2d_kernel;
+    k.max_pool2d_backward = max_pool2d_backward_kernel;
+    k.avg_pool2d = avg_pool2d_kernel;
+    k.avg_pool2d_backward = avg_pool2d_backward_kernel;
+    k.adaptive_avg_pool2d = adaptive_avg_pool2d_kernel;
+    k.adaptive_avg_pool2d_backward = adaptive_avg_pool2d_backward_kernel;
+}
+
+}  // namespace ember::detail
