@@ -1,10 +1,11 @@
 // ember_bench_core: per-op overhead (c = a + b on one-element tensors), autograd overhead (a
-// chain of 100 one-element ops, forward and backward), memory-bound ops on 16M
-// floats (add, in-place add, sum), sgemm through ember::mm and straight through cblas_sgemm, and
-// the machine's memory bandwidth (plain C++ copy, triad and read loops on the same sizes). The
-// LibTorch cases (bench_core_torch.cpp) are registered next to ember's, so that one run measures
-// both under the same conditions; every case runs with 1 and with 2 threads, the same count on
-// both sides. bench/compare.py runs this binary and prints the ratios.
+// chain of 100 one-element ops, forward and backward), the seed CNN's layers (bench_nn.cpp),
+// memory-bound ops on 16M floats (add, in-place add, sum), sgemm through ember::mm and straight
+// through cblas_sgemm, and the machine's memory bandwidth (plain C++ copy, triad and read loops
+// on the same sizes). The LibTorch cases (bench_core_torch.cpp, bench_nn_torch.cpp) are
+// registered next to ember's, so that one run measures both under the same conditions; every
+// case runs with 1 and with 2 threads, the same count on both sides. bench/compare.py runs this
+// binary and prints the ratios.
 #include <cblas.h>
 #include <omp.h>
 
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench_core.h"
@@ -217,6 +219,21 @@ void register_all() {
 #endif
         add("sum_16M/read_loop" + th, baseline_read, t);
         add("copy_16M/copy_loop" + th, baseline_copy, t);
+        const std::pair<const char*, NnCase> nn_cases[] = {
+            {"conv1_fwd", {NnCase::Conv, 3, 64, 32, false}},
+            {"conv1_fwdbwd", {NnCase::Conv, 3, 64, 32, true}},
+            {"conv2_fwd", {NnCase::Conv, 64, 30, 14, false}},
+            {"conv2_fwdbwd", {NnCase::Conv, 64, 30, 14, true}},
+            {"maxpool_28", {NnCase::MaxPool, 64, 0, 28, false}},
+            {"linear_fwdbwd", {NnCase::Linear}},
+            {"cross_entropy", {NnCase::CrossEntropy}},
+        };
+        for (const auto& [name, c] : nn_cases) {
+            add(std::string(name) + "/ember" + th, run_nn_case, t, c);
+#ifdef EMBER_BENCH_WITH_TORCH
+            add(std::string(name) + "/libtorch" + th, libtorch::run_nn_case, t, c);
+#endif
+        }
         for (int64_t n : {256, 1024, 2048}) {
             const std::string w = "mm_N" + std::to_string(n);
             add(w + "/ember" + th, ember_mm, t, n);

@@ -24,8 +24,17 @@ inline void report_rate(benchmark::State& state, const char* name, double amount
         benchmark::Counter(amount, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// One nn workload (bench_nn.cpp, bench_nn_torch.cpp): the seed CNN's layers at batch 64.
+struct NnCase {
+    enum Kind { Conv, MaxPool, Linear, CrossEntropy } kind;
+    int64_t in_channels = 0, out_channels = 0, size = 0;  // input (64, in_channels, size, size)
+    bool backward = false;                                 // forward and backward of the sum
+};
+void run_nn_case(benchmark::State& state, int threads, const NnCase& c);
+
 #ifdef EMBER_BENCH_WITH_TORCH
 namespace libtorch {
+void run_nn_case(benchmark::State& state, int threads, const NnCase& c);
 std::string version();
 void add_one_element(benchmark::State& state, int threads);
 void autograd_chain(benchmark::State& state, int threads);
