@@ -109,7 +109,8 @@ TEST(NnIo, SaveNeverLeavesAPartialFile) {
 }
 
 TEST(NnUtils, ClipGradNormMatchesPyTorch) {
-    for (const auto& c : load_golden("nn_io")["clip_grad_norm"]) {
+    const auto fixture = load_golden("nn_io");  // kept alive: the loop reads into it
+    for (const auto& c : fixture["clip_grad_norm"]) {
         const double norm_type = c["norm_type"].is_string() ? INFINITY : c["norm_type"].get<double>();
         SCOPED_TRACE(norm_type);
         Tensor a = zeros({2, 3}).requires_grad_(), b = zeros({4}).requires_grad_();
