@@ -286,18 +286,12 @@ TensorList grad(const TensorList& outputs, const TensorList& inputs, const Tenso
     }
     TensorList result =
         run_backward(roots, grads, retain_graph.value_or(create_graph), create_graph, capture);
-    for (size_t i = 0; i < result.size(); ++i) {
-        if (!result[i].defined()) {
-            EMBER_CHECK(allow_unused, "One of the differentiated Tensors appears to not have been "
-                        "used in the graph. Set allow_unused=True if this is the desired behavior. "
-                        "(input ", i, ": ", detail::describe(inputs[i]), ")");
-            continue;
-        }
-        // Shape/dtype of the input (the capture saw the gradient before AccumulateGrad's
-        // validation would have run).
-        if (!(result[i].sizes() == inputs[i].sizes())) result[i] = sum_to(result[i], inputs[i].sizes());
-        if (result[i].dtype() != inputs[i].dtype()) result[i] = result[i].to(inputs[i].dtype());
-    }
+    // The captured gradients already have each input's shape and dtype: every gradient is fitted
+    // to the input it flows into (validate) before it is buffered.
+    for (size_t i = 0; i < result.size(); ++i)
+        EMBER_CHECK(result[i].defined() || allow_unused, "One of the differentiated Tensors "
+                    "appears to not have been used in the graph. Set allow_unused=True if this is "
+                    "the desired behavior. (input ", i, ": ", detail::describe(inputs[i]), ")");
     return result;
 }
 
