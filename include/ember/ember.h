@@ -15,6 +15,7 @@
 #include "ember/core/scalar.h"
 #include "ember/core/tensor.h"
 #include "ember/core/tensor_options.h"
+#include "ember/core/warning.h"
 #include "ember/ops/conv.h"
 #include "ember/ops/elementwise.h"
 #include "ember/ops/factory.h"
@@ -26,3 +27,4 @@
 #include "ember/ops/shape.h"
 #include "ember/io/serialize.h"
 #include "ember/nn/nn.h"
+#include "ember/optim/optim.h"
