@@ -25,6 +25,7 @@
 #include "ember/ops/random.h"
 #include "ember/ops/reduce.h"
 #include "ember/ops/shape.h"
+#include "ember/ops/sparse.h"
 #include "ember/io/serialize.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"

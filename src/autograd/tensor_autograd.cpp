@@ -4,6 +4,7 @@
 #include "autograd/engine.h"
 #include "autograd/function.h"
 #include "ember/autograd/autograd.h"
+#include "ops/sparse_ops.h"
 #include "ops/util.h"
 
 namespace ember {
@@ -77,6 +78,8 @@ bool Tensor::retains_grad() const {
 
 Tensor Tensor::detach() const {
     check_defined("detach");
+    if (is_sparse()) [[unlikely]]
+        return detail::sparse_detach(*this);
     auto impl = make_intrusive<TensorImpl>(storage(), dtype(), sizes(), strides(), storage_offset());
     impl->set_inference(is_inference());
     return Tensor(std::move(impl));

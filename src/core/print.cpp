@@ -308,7 +308,7 @@ std::string python_tuple(IntArrayRef shape) {
 // PyTorch's _add_suffixes: each suffix stays on the last line while it fits in linewidth,
 // else it starts a new line indented under the "(".
 std::string add_suffixes(std::string text, const std::vector<std::string>& suffixes,
-                         int64_t indent, int linewidth) {
+                         int64_t indent, int linewidth, bool force_newline = false) {
     // Python's len(s) - s.rfind("\n") + 1: the last line's length plus 2.
     const size_t newline = text.rfind('\n');
     int64_t last_line = static_cast<int64_t>(newline == std::string::npos
@@ -316,9 +316,10 @@ std::string add_suffixes(std::string text, const std::vector<std::string>& suffi
                                                  : text.size() - newline + 1);
     for (const std::string& suffix : suffixes) {
         const auto len = static_cast<int64_t>(suffix.size());
-        if (last_line + len + 2 > linewidth) {
+        if (force_newline || last_line + len + 2 > linewidth) {
             text += ",\n" + std::string(static_cast<size_t>(indent), ' ') + suffix;
             last_line = indent + len;
+            force_newline = false;
         } else {
             text += ", " + suffix;
             last_line += len + 2;
@@ -327,8 +328,35 @@ std::string add_suffixes(std::string text, const std::vector<std::string>& suffi
     return text + ")";
 }
 
+// A part of a sparse tensor after its prefix ("indices=tensor("), as PyTorch's _tensor_str.
+std::string sparse_part(const Tensor& part, int64_t indent, const Options& options) {
+    if (part.numel() == 0) return "[], size=" + python_tuple(part.sizes());
+    return BodyPrinter(part, options).str(indent);
+}
+
+// PyTorch's repr of a sparse COO tensor: both parts, then size, nnz, dtype and layout, the
+// first of them on a new line.
+std::string sparse_repr(const Tensor& t, const Options& options) {
+    const std::string prefix = "tensor(";
+    const auto indent = static_cast<int64_t>(prefix.size());
+    const std::string indices_prefix = "indices=tensor(", values_prefix = "values=tensor(";
+    const std::string body =
+        indices_prefix +
+        sparse_part(t._indices(), indent + static_cast<int64_t>(indices_prefix.size()), options) +
+        "),\n" + std::string(static_cast<size_t>(indent), ' ') + values_prefix +
+        sparse_part(t._values(), indent + static_cast<int64_t>(values_prefix.size()), options) +
+        ")";
+    std::vector<std::string> suffixes{"size=" + python_tuple(t.sizes()),
+                                      "nnz=" + std::to_string(t._nnz())};
+    if (t.dtype() != default_dtype() && t.dtype() != DType::Int64 && t.dtype() != DType::Bool)
+        suffixes.push_back(std::string("dtype=torch.") + dtype_name(t.dtype()));
+    suffixes.push_back("layout=torch.sparse_coo");
+    return add_suffixes(prefix + body, suffixes, indent, options.linewidth, /*force_newline=*/true);
+}
+
 std::string tensor_repr(const Tensor& t) {
     const Options options = current_options();
+    if (t.is_sparse()) return sparse_repr(t, options);
     const std::string prefix = "tensor(";
     const auto indent = static_cast<int64_t>(prefix.size());
     std::vector<std::string> suffixes;

@@ -180,6 +180,9 @@ Tensor empty_contiguous(IntArrayRef sizes, int64_t numel, DType dtype, Device de
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
+    EMBER_CHECK(!base.is_sparse(), "views of sparse tensors are not supported (got a sparse_coo ",
+                dtype_name(base.dtype()), " tensor of size ", shape_str(base.sizes()),
+                "); convert it with to_dense() first");
     auto impl = make_intrusive<TensorImpl>(base.storage(), base.dtype(), sizes, strides, offset);
     impl->set_view_base(base.is_view() ? base.impl()->view_base() : base.impl_ptr());
     impl->set_inference(base.is_inference());  // a view is an inference tensor iff its base is

@@ -43,7 +43,18 @@ void TensorImpl::set_data(const TensorImpl& src) {
 void TensorImpl::refresh() {
     numel_ = 1;
     for (int64_t s : sizes_) numel_ *= s;
-    is_contiguous_ = compute_contiguous(sizes_, strides_);
+    is_contiguous_ = !sparse_ && compute_contiguous(sizes_, strides_);
+}
+
+void TensorImpl::set_sparse_parts(SparseCooParts parts) {
+    sparse_ = std::make_unique<SparseCooParts>(std::move(parts));
+    refresh();
+}
+
+void TensorImpl::throw_no_dense_data() const {
+    EMBER_ERROR("this operation does not support sparse tensors (got a sparse_coo ",
+                dtype_name(dtype_), " tensor of size ", shape_str(sizes_),
+                "); convert it with to_dense() first");
 }
 
 AutogradMeta& TensorImpl::ensure_autograd_meta() {

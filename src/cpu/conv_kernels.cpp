@@ -124,9 +124,12 @@ void col2im_kernel(const Tensor& out, const Tensor& cols, const ConvGeometry& g)
 
 }  // namespace
 
+void register_cpu_conv_direct_kernels(Kernels& k);  // src/cpu/conv_direct.cpp
+
 void register_cpu_conv_kernels(Kernels& k) {
     k.im2col = im2col_kernel;
     k.col2im = col2im_kernel;
+    register_cpu_conv_direct_kernels(k);
 }
 
 }  // namespace ember::detail

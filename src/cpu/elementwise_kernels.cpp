@@ -55,6 +55,43 @@ T int_pow(T base, T exp) {
     return result;
 }
 
+// erfinv in T's own precision, the way PyTorch's CPU kernel computes it (so that the values,
+// and trunc_normal_'s draws, agree to the last bit): a rational first guess (Pavlis' erfinv.m
+// coefficients, one form for |y| <= 0.7 and one in sqrt(-log((1 - |y|) / 2)) for the tails),
+// then two Newton steps on erf(x) - y.
+template <class T>
+T erfinv_value(T y) {
+    const T y_abs = std::abs(y);
+    if (y_abs > T(1)) return std::numeric_limits<T>::quiet_NaN();
+    if (y_abs == T(1)) return std::copysign(std::numeric_limits<T>::infinity(), y);
+    static constexpr T central[2][4] = {
+        {T(0.886226899), T(-1.645349621), T(0.914624893), T(-0.140543331)},
+        {T(-2.118377725), T(1.442710462), T(-0.329097515), T(0.012229801)}};
+    static constexpr T tail[2][4] = {
+        {T(-1.970840454), T(-1.624906493), T(3.429567803), T(1.641345311)},
+        {T(3.543889200), T(1.637067800), T(0), T(0)}};
+    T x;
+    if (y_abs <= T(0.7)) {
+        const T z = y * y;
+        const auto& [p, q] = central;
+        const T num = ((p[3] * z + p[2]) * z + p[1]) * z + p[0];
+        const T den = (((q[3] * z + q[2]) * z + q[1]) * z + q[0]) * z + T(1);
+        x = y * num / den;
+    } else {
+        const T z = std::sqrt(-std::log((T(1) - y_abs) / T(2)));
+        const auto& [p, q] = tail;
+        const T num = ((p[3] * z + p[2]) * z + p[1]) * z + p[0];
+        const T den = (q[1] * z + q[0]) * z + T(1);
+        x = std::copysign(num, y) / den;
+    }
+    // d/dx erf(x) = 2 / sqrt(pi) * exp(-x^2); the constant is rounded to T in two parts, as
+    // PyTorch does.
+    const T two_over_sqrt_pi = T(2) / static_cast<T>(std::sqrt(M_PI));
+    for (int step = 0; step < 2; ++step)
+        x = x - (std::erf(x) - y) / (two_over_sqrt_pi * std::exp(-x * x));
+    return x;
+}
+
 template <class T>
 inline bool nonzero(T v) {
     return static_cast<opmath_t<T>>(v) != opmath_t<T>(0);
@@ -234,6 +271,7 @@ void unary_typed(TensorIterator& it, UnaryOp op) {
             case UnaryOp::Tanh: map([](M x) { return std::tanh(x); }); return;
             case UnaryOp::Sigmoid: map([](M x) { return M(1) / (M(1) + std::exp(-x)); }); return;
             case UnaryOp::Erf: map([](M x) { return std::erf(x); }); return;
+            case UnaryOp::Erfinv: map([](M x) { return erfinv_value(x); }); return;
             case UnaryOp::Floor: map([](M x) { return std::floor(x); }); return;
             case UnaryOp::Ceil: map([](M x) { return std::ceil(x); }); return;
             case UnaryOp::Round: map([](M x) { return std::nearbyint(x); }); return;

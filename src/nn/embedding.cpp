@@ -22,9 +22,10 @@ std::optional<int64_t> normalize_padding_idx(std::optional<int64_t> padding_idx,
     return *padding_idx < 0 ? *padding_idx + num_embeddings : *padding_idx;
 }
 
-void check_not_sparse(bool sparse, const char* op) {
-    EMBER_CHECK(!sparse, op, ": sparse gradients are not supported yet (ember has no sparse "
-                "tensors); use sparse=false for a dense weight gradient");
+// PyTorch raises this in the backward; ember as soon as the combination is asked for.
+void check_sparse_options(bool sparse, bool scale_grad_by_freq, const char* op) {
+    EMBER_CHECK(!(sparse && scale_grad_by_freq), op, ": embedding_backward: scale_grad_by_freq "
+                "not supported with sparse gradients");
 }
 
 // PyTorch's embedding_renorm_: each row looked up whose norm exceeds max_norm is scaled in place
@@ -48,7 +49,7 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
                  bool sparse) {
     input.check_defined("embedding");
     weight.check_defined("embedding");
-    check_not_sparse(sparse, "embedding");
+    check_sparse_options(sparse, scale_grad_by_freq, "embedding");
     EMBER_CHECK(weight.dim() == 2, "embedding: 'weight' must be 2-D, got shape ",
                 shape_str(weight.sizes()));
     EMBER_CHECK(input.dtype() == int64 || input.dtype() == int32, "embedding: Expected tensor "
@@ -74,8 +75,21 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
     if (autograd::needs_grad(weight))
         autograd::record(
             "EmbeddingBackward0", {weight}, {out}, {},
-            [index, pad, scale_grad_by_freq, num_embeddings, dim](autograd::BackwardContext& ctx) {
+            [index, pad, scale_grad_by_freq, sparse, num_embeddings,
+             dim](autograd::BackwardContext& ctx) {
                 Tensor g = ctx.grad().reshape({-1, dim});
+                if (sparse) {
+                    // One row of values per lookup (duplicates stay, as PyTorch's), none for
+                    // padding_idx.
+                    Tensor rows = index;
+                    if (pad) {
+                        const Tensor keep = index.ne(*pad);
+                        rows = index.masked_select(keep);
+                        g = g.masked_select(keep.unsqueeze(1)).view({-1, dim});
+                    }
+                    return TensorList{sparse_coo_tensor(rows.view({1, -1}), g,
+                                                        {num_embeddings, dim})};
+                }
                 if (pad) g = g.masked_fill(index.eq(*pad).unsqueeze(1), 0);
                 if (scale_grad_by_freq) {
                     const Tensor counts = zeros({num_embeddings}, {.dtype = int64})
@@ -114,7 +128,7 @@ const Tensor& checked_pretrained(const Tensor& embeddings) {
 }
 
 EmbeddingOptions checked_options(EmbeddingOptions options, int64_t num_embeddings) {
-    check_not_sparse(options.sparse, "Embedding");
+    check_sparse_options(options.sparse, options.scale_grad_by_freq, "Embedding");
     options.padding_idx = normalize_padding_idx(options.padding_idx, num_embeddings, "Embedding");
     return options;
 }
@@ -148,6 +162,7 @@ std::string Embedding::extra_repr() const {
     if (options.max_norm) s += ", max_norm=" + py_float(*options.max_norm);
     if (options.norm_type != 2) s += ", norm_type=" + py_float(options.norm_type);
     if (options.scale_grad_by_freq) s += ", scale_grad_by_freq=True";
+    if (options.sparse) s += ", sparse=True";
     return s;
 }
 

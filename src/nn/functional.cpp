@@ -23,6 +23,57 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     return bias.defined() ? out + bias : out;
 }
 
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const Tensor& bias) {
+    input1.check_defined("bilinear");
+    input2.check_defined("bilinear");
+    weight.check_defined("bilinear");
+    EMBER_CHECK(weight.dim() == 3, "bilinear(): weight must be 3-D (out_features, in1_features, "
+                "in2_features), got shape ", shape_str(weight.sizes()));
+    EMBER_CHECK(input1.dim() >= 1 && input2.dim() >= 1, "bilinear(): inputs must have at least "
+                "one dimension, got shapes ", shape_str(input1.sizes()), " and ",
+                shape_str(input2.sizes()));
+    EMBER_CHECK(input1.dim() == input2.dim(), "bilinear(): input dimensions "
+                "do not match: got ", input1.dim(), " and ", input2.dim(), " (input1 shape ",
+                shape_str(input1.sizes()), ", input2 shape ", shape_str(input2.sizes()), ")");
+    for (int64_t d = 0; d + 1 < input1.dim(); ++d)
+        EMBER_CHECK(input1.size(d) == input2.size(d), "bilinear(): input batch dimensions do not "
+                    "match at dim ", d, ": got ", input1.size(d), " and ", input2.size(d),
+                    " (input1 shape ", shape_str(input1.sizes()), ", input2 shape ",
+                    shape_str(input2.sizes()), ")");
+    const int64_t out_features = weight.size(0), in1 = weight.size(1), in2 = weight.size(2);
+    EMBER_CHECK(input1.size(-1) == in1, "bilinear(): input1 size does not match weight size: got ",
+                input1.size(-1), " but expected ", in1, " (input1 shape ",
+                shape_str(input1.sizes()), ", weight shape ", shape_str(weight.sizes()), ")");
+    EMBER_CHECK(input2.size(-1) == in2, "bilinear(): input2 size does not match weight size: got ",
+                input2.size(-1), " but expected ", in2, " (input2 shape ",
+                shape_str(input2.sizes()), ", weight shape ", shape_str(weight.sizes()), ")");
+    if (bias.defined()) {
+        EMBER_CHECK(bias.dim() == 1, "bilinear(): bias must be 1-D (out_features), got shape ",
+                    shape_str(bias.sizes()));
+        EMBER_CHECK(bias.size(0) == out_features, "bilinear(): bias size does not match weight "
+                    "size: got ", bias.size(0), " but expected ", out_features, " (weight shape ",
+                    shape_str(weight.sizes()), ")");
+    }
+    EMBER_CHECK(input1.dtype() == weight.dtype() && input2.dtype() == weight.dtype() &&
+                    (!bias.defined() || bias.dtype() == weight.dtype()),
+                "bilinear(): expected input1, input2, weight and bias to have the same dtype, "
+                "got ", dtype_short_name(input1.dtype()), ", ", dtype_short_name(input2.dtype()),
+                ", ", dtype_short_name(weight.dtype()),
+                bias.defined() ? std::string(", ") + dtype_short_name(bias.dtype()) : "");
+    // Rows of the flattened batch: y[n, o] = sum_i x1[n, i] (sum_j W[o, i, j] x2[n, j]), as one
+    // matmul of x1 with W laid out (in1, out * in2) and one batched row-times-column product.
+    DimVector out_sizes(input1.sizes().begin(), input1.sizes().end() - 1);
+    int64_t rows = 1;
+    for (int64_t s : out_sizes) rows *= s;
+    out_sizes.push_back(out_features);
+    const Tensor x1 = input1.reshape({rows, in1});
+    const Tensor x2 = input2.reshape({rows, in2, 1});
+    const Tensor w = weight.permute({1, 0, 2}).reshape({in1, out_features * in2});
+    Tensor out = bmm(matmul(x1, w).view({rows, out_features, in2}), x2).view(out_sizes);
+    return bias.defined() ? out + bias : out;
+}
+
 Tensor relu(const Tensor& input, bool inplace) {
     if (!inplace) return input.relu();
     Tensor self = input;

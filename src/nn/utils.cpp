@@ -10,9 +10,12 @@ namespace ember::nn::utils {
 
 Tensor clip_grad_norm_(const TensorList& parameters, double max_norm, double norm_type,
                        bool error_if_nonfinite) {
+    // A sparse gradient counts through its coalesced values (duplicates summed first).
     TensorList grads;
     for (const Tensor& p : parameters)
-        if (p.grad().defined()) grads.push_back(p.grad().detach());
+        if (p.grad().defined())
+            grads.push_back(p.grad().is_sparse() ? p.grad().coalesce()._values()
+                                                 : p.grad().detach());
     if (grads.empty()) return zeros({});
     NoGradGuard no_grad;
     Tensor total;
@@ -35,7 +38,8 @@ Tensor clip_grad_norm_(const TensorList& parameters, double max_norm, double nor
     for (const Tensor& p : parameters)
         if (p.grad().defined()) {
             Tensor g = p.grad();
-            g.mul_(clamped.to(g.dtype()));
+            if (g.is_sparse()) g.mul_(clamped.to(g.dtype()).item<double>());
+            else g.mul_(clamped.to(g.dtype()));
         }
     return total;
 }

@@ -11,11 +11,14 @@
 // so that the single ConvolutionBackward0 node stays differentiable (double backward).
 #include "ember/ops/conv.h"
 
+#include <algorithm>
 #include <string>
 
 #include "autograd/function.h"
+#include "ember/autograd/grad_mode.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/linalg.h"
+#include "ember/ops/shape.h"
 #include "ops/dispatch.h"
 #include "ops/util.h"
 
@@ -113,6 +116,38 @@ Tensor window_product_t(const Tensor& small, const Tensor& weight, const Windows
 Tensor window_weight_grad(const Tensor& small, const Tensor& large, const IntArrayRef w_sizes,
                           const Windows& s) {
     return matmul(s.small_matrix(small), s.large_columns(large).transpose(1, 2)).view(w_sizes);
+}
+
+// The same two gradients of a plain float32 convolution through the direct kernels (not
+// recorded). The input gradient of a stride-1 convolution is itself one: the output gradient,
+// padded by the kernel's reach less the padding, convolved with the flipped weight whose
+// channel dims are swapped. Other strides use window_product_t.
+Tensor direct_input_grad(const Tensor& grad, const Tensor& weight, const Windows& s,
+                         IntArrayRef in_sizes) {
+    const ConvGeometry& g = s.g;
+    const int64_t reach_h = (g.kernel_h - 1) * g.dilation_h, reach_w = (g.kernel_w - 1) * g.dilation_w;
+    if (g.stride_h != 1 || g.stride_w != 1 || g.pad_top > reach_h || g.pad_left > reach_w)
+        return window_product_t(grad, weight, s);
+    const ConvGeometry t{s.small_channels, g.out_h,  g.out_w, g.kernel_h, g.kernel_w,
+                         1, 1, g.dilation_h, g.dilation_w, reach_h - g.pad_top,
+                         reach_w - g.pad_left, g.height, g.width};
+    const int64_t n = grad.size(0);
+    Tensor gx = detail::empty_contiguous({n, s.large_channels, g.height, g.width},
+                                         n * s.large_channels * g.height * g.width,
+                                         grad.dtype(), grad.device());
+    detail::kernels(grad.device())
+        .conv2d_forward(gx, grad.contiguous(), weight.flip({2, 3}).transpose(0, 1).contiguous(),
+                        Tensor(), t);
+    return gx.view(in_sizes);
+}
+
+Tensor direct_weight_grad(const Tensor& grad, const Tensor& input, IntArrayRef w_sizes,
+                          const Windows& s) {
+    Tensor gw = detail::empty_contiguous(w_sizes, s.small_channels * s.large_rows_per_group(),
+                                         grad.dtype(), grad.device());
+    detail::kernels(grad.device())
+        .conv2d_weight_grad(gw, grad.contiguous(), input.contiguous(), s.g);
+    return gw;
 }
 
 // ---- arguments ------------------------------------------------------------------------------
@@ -280,36 +315,55 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     auto from4 = [one_d](const Tensor& t) { return one_d ? t.squeeze(2) : t; };
     DimVector out_sizes{n, transposed ? s.large_channels : s.small_channels};
     for (int64_t v : out_spatial) out_sizes.push_back(v);
+    // Plain float32 convolutions without groups take the direct kernels where the CPU has them.
+    // (Their scatters address a block of 32 planes with 32-bit offsets.)
+    const int64_t max_plane = std::max(s.g.height * s.g.width, s.g.out_h * s.g.out_w);
+    const bool direct = !transposed && groups == 1 && input.dtype() == DType::Float32 &&
+                        max_plane < (int64_t(1) << 26) &&
+                        detail::kernels(input.device()).conv2d_forward != nullptr;
     Tensor out;
     {
         NoGradGuard no_grad;
         const Tensor x = to4(input), w = to4(weight);
-        if (out_sizes[1] == 0 || n == 0)
+        if (out_sizes[1] == 0 || n == 0) {
             out = zeros(out_sizes, {.dtype = input.dtype(), .device = input.device()});
-        else
+        } else if (direct) {
+            out = detail::empty_contiguous(out_sizes, n * s.small_channels * s.g.out_h * s.g.out_w,
+                                           input.dtype(), input.device());
+            detail::kernels(input.device())
+                .conv2d_forward(out, x.contiguous(), w.contiguous(),
+                                bias.defined() ? bias.contiguous() : bias, s.g);
+        } else {
             out = from4((transposed ? window_product_t(x, w, s) : window_product(x, w, s))
                             .contiguous());
-        if (bias.defined() && out.numel() > 0) out.add_(bias.view(one_d ? DimVector{-1, 1}
-                                                                        : DimVector{-1, 1, 1}));
+        }
+        if (bias.defined() && out.numel() > 0 && !direct)
+            out.add_(bias.view(one_d ? DimVector{-1, 1} : DimVector{-1, 1, 1}));
     }
     if (autograd::needs_grad(input, weight, bias)) {
         const DimVector w_sizes = to4(weight).sizes().dims();
         autograd::record(
             "ConvolutionBackward0", {input, weight, bias}, {out}, {input, weight},
-            [s, transposed, one_d, w_sizes, in_sizes = input.sizes().dims(),
+            [s, transposed, direct, one_d, w_sizes, in_sizes = input.sizes().dims(),
              w_orig = weight.sizes().dims()](autograd::BackwardContext& ctx) {
                 auto to4 = [one_d](const Tensor& t) { return one_d ? t.unsqueeze(2) : t; };
                 const Tensor g = to4(ctx.grad());
                 const Tensor x = to4(ctx.saved(0)), w = to4(ctx.saved(1));
                 Tensor gx, gw, gb;
+                // The direct kernels when this backward need not itself be differentiable
+                // (no create_graph); the composition of differentiable pieces otherwise.
+                const bool fast = direct && !is_grad_enabled() && g.numel() > 0;
                 if (ctx.needs(0))
-                    gx = (transposed ? window_product(g, w, s) : window_product_t(g, w, s))
+                    gx = (fast ? direct_input_grad(g, w, s, in_sizes)
+                               : transposed ? window_product(g, w, s)
+                                            : window_product_t(g, w, s))
                              .reshape(in_sizes);
                 if (ctx.needs(1))
-                    gw = (transposed ? window_weight_grad(x, g, w_sizes, s)
-                                     : window_weight_grad(g, x, w_sizes, s))
+                    gw = (fast ? direct_weight_grad(g, x, w_sizes, s)
+                               : transposed ? window_weight_grad(x, g, w_sizes, s)
+                                            : window_weight_grad(g, x, w_sizes, s))
                              .reshape(w_orig);
-                if (ctx.needs(2)) gb = g.sum({0, 2, 3});
+                if (ctx.needs(2)) gb = g.sum({2, 3}).sum(0);  // planes first: faster
                 return TensorList{gx, gw, gb};
             });
     }

@@ -5,6 +5,7 @@
 #include "autograd/function.h"
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
+#include "ops/sparse_ops.h"
 #include "ops/tensor_iterator.h"
 #include "ops/util.h"
 
@@ -125,6 +126,10 @@ Tensor& Tensor::fill_(const Tensor& value) {
 
 Tensor& Tensor::zero_() {
     check_defined("zero_");
+    if (is_sparse()) [[unlikely]] {
+        detail::sparse_zero_(*this);
+        return *this;
+    }
     return autograd::inplace_op(
         *this, "zero_", autograd::needs_grad(*this),
         [&] {
@@ -161,6 +166,8 @@ Tensor Tensor::contiguous() const {
 
 Tensor Tensor::clone() const {
     check_defined("clone");
+    if (is_sparse()) [[unlikely]]
+        return detail::sparse_clone(*this);
     return cloned(*this, /*row_major=*/false);
 }
 
@@ -172,6 +179,8 @@ Tensor Tensor::to(Device device, bool copy) const { return to(device, dtype(), c
 Tensor Tensor::to(Device dev, DType dt, bool copy) const {
     check_defined("to");
     if (dev == device() && dt == dtype() && !copy) return *this;
+    if (is_sparse()) [[unlikely]]
+        return detail::sparse_to(*this, dev, dt);
     Tensor out = copied(*this, dev, dt);
     if (autograd::needs_grad(*this))
         autograd::record("ToCopyBackward0", {*this}, {out}, {},

@@ -23,7 +23,7 @@ class TensorIterator;
 
 enum class UnaryOp : uint8_t {
     Neg, Abs, Sign, Reciprocal, Exp, Exp2, Log, Log2, Log10, Log1p, Expm1, Sqrt, Rsqrt, Square,
-    Sin, Cos, Tan, Tanh, Sigmoid, Relu, Erf, Floor, Ceil, Round, Trunc,
+    Sin, Cos, Tan, Tanh, Sigmoid, Relu, Erf, Erfinv, Floor, Ceil, Round, Trunc,
     LogicalNot, BitwiseNot, IsNan, IsInf, IsFinite,
 };
 
@@ -138,6 +138,16 @@ struct Kernels {
     // from each position.
     void (*im2col)(const Tensor& cols, const Tensor& input, const ConvGeometry& g) = nullptr;
     void (*col2im)(const Tensor& out, const Tensor& cols, const ConvGeometry& g) = nullptr;
+    // Direct float32 convolutions with groups of 1 (src/cpu/conv_direct.cpp); nullptr where the
+    // CPU lacks AVX-512 (im2col and matmul then serve). conv2d_forward: out [N, Co, oH, oW]
+    // (contiguous, overwritten) = input [N, C, H, W] convolved with weight [Co, C, kH, kW]
+    // (both contiguous), plus bias [Co] when defined. conv2d_weight_grad: grad_weight
+    // [Co, C, kH, kW] (contiguous, overwritten) = the sum over the batch of grad_output
+    // [N, Co, oH, oW] times the input's windows (both contiguous).
+    void (*conv2d_forward)(const Tensor& out, const Tensor& input, const Tensor& weight,
+                           const Tensor& bias, const ConvGeometry& g) = nullptr;
+    void (*conv2d_weight_grad)(const Tensor& grad_weight, const Tensor& grad_output,
+                               const Tensor& input, const ConvGeometry& g) = nullptr;
     // Pooling over (N, C, H, W) planes (src/cpu/pool_kernels.cpp), floating dtypes. Inputs
     // have any strides; outputs are contiguous (N, C, OH, OW). max_pool2d: indices (int64, the
     // flat position in the H*W plane) may be undefined when not needed. The backward kernels

@@ -8,6 +8,7 @@
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
 #include "ops/tensor_iterator.h"
+#include "ops/sparse_ops.h"
 #include "ops/util.h"
 
 namespace ember {
@@ -166,6 +167,8 @@ BinaryOp rounding_op(std::string_view mode) {
 using autograd::BackwardContext;
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+    if (a.is_sparse() || b.is_sparse()) [[unlikely]]
+        return detail::sparse_add(a, b, alpha);
     Tensor out = run_binary(BinaryOp::Add, a, b, {}, alpha);
     if (autograd::needs_grad(a, b))
         autograd::record("AddBackward0", {a, b}, {out}, {}, [alpha](BackwardContext& ctx) {
@@ -420,6 +423,10 @@ Tensor bitwise_xor(const Tensor& a, const Tensor& b) { return run_binary(BinaryO
 Tensor Tensor::add(const Tensor& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor Tensor::add(const Scalar& o, const Scalar& alpha) const { return ember::add(*this, o, alpha); }
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
+    if (is_sparse() || o.is_sparse()) [[unlikely]] {
+        detail::sparse_add_(*this, o, alpha);
+        return *this;
+    }
     return autograd::inplace_op(
         *this, "add_", autograd::needs_grad(*this, o), [&] { return ember::add(*this, o, alpha); },
         [&] { run_binary(BinaryOp::Add, *this, o, *this, alpha); });
@@ -455,6 +462,10 @@ Tensor& Tensor::mul_(const Tensor& o) {
         [&] { run_binary(BinaryOp::Mul, *this, o, *this); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
+    if (is_sparse()) [[unlikely]] {
+        detail::sparse_scale_(*this, o, /*divide=*/false);
+        return *this;
+    }
     return autograd::inplace_op(
         *this, "mul_", autograd::needs_grad(*this), [&] { return ember::mul(*this, o); },
         [&] { run_binary(BinaryOp::Mul, *this, wrap(o, *this), *this, 1, true); });
@@ -472,6 +483,10 @@ Tensor& Tensor::div_(const Tensor& o) {
         [&] { run_binary(BinaryOp::Div, *this, o, *this); });
 }
 Tensor& Tensor::div_(const Scalar& o) {
+    if (is_sparse()) [[unlikely]] {
+        detail::sparse_scale_(*this, o, /*divide=*/true);
+        return *this;
+    }
     return autograd::inplace_op(
         *this, "div_", autograd::needs_grad(*this), [&] { return ember::div(*this, o); },
         [&] { run_binary(BinaryOp::Div, *this, wrap(o, *this), *this, 1, true); });
@@ -565,6 +580,7 @@ UnaryInfo unary_info(UnaryOp op) {
         case UnaryOp::Sigmoid: return {"sigmoid", true, false, false};
         case UnaryOp::Relu: return {"relu", false, false, true};
         case UnaryOp::Erf: return {"erf", true, false, false};
+        case UnaryOp::Erfinv: return {"erfinv", true, false, false};
         case UnaryOp::Floor: return {"floor", false, false, true};
         case UnaryOp::Ceil: return {"ceil", false, false, true};
         case UnaryOp::Round: return {"round", false, false, true};
@@ -662,6 +678,9 @@ UnaryGrad unary_grad(UnaryOp op) {
         case UnaryOp::Erf:
             return {"ErfBackward0", S::Input,
                     [](T g, T x) { return 2.0 / std::sqrt(M_PI) * (-x.pow(2)).exp() * g; }};
+        case UnaryOp::Erfinv:
+            return {"ErfinvBackward0", S::Input,
+                    [](T g, T x) { return 0.5 * std::sqrt(M_PI) * x.erfinv().pow(2).exp() * g; }};
         case UnaryOp::Floor: return {"FloorBackward0", S::Nothing, zero};
         case UnaryOp::Ceil: return {"CeilBackward0", S::Nothing, zero};
         case UnaryOp::Round: return {"RoundBackward0", S::Nothing, zero};
@@ -718,6 +737,7 @@ EMBER_DEFINE_UNARY(tanh, UnaryOp::Tanh)
 EMBER_DEFINE_UNARY(sigmoid, UnaryOp::Sigmoid)
 EMBER_DEFINE_UNARY(relu, UnaryOp::Relu)
 EMBER_DEFINE_UNARY(erf, UnaryOp::Erf)
+EMBER_DEFINE_UNARY(erfinv, UnaryOp::Erfinv)
 EMBER_DEFINE_UNARY(floor, UnaryOp::Floor)
 EMBER_DEFINE_UNARY(ceil, UnaryOp::Ceil)
 EMBER_DEFINE_UNARY(round, UnaryOp::Round)

@@ -4,6 +4,8 @@
 namespace ember::optim::detail {
 
 void check_grad(const char* optimizer, const Tensor& param, const Tensor& grad) {
+    EMBER_CHECK(!grad.is_sparse(), optimizer, " does not support sparse gradients",
+                std::string(optimizer) == "Adam" ? ", please consider SparseAdam instead" : "");
     EMBER_CHECK(grad.sizes() == param.sizes() && grad.dtype() == param.dtype() &&
                     grad.device() == param.device(),
                 optimizer, ": the gradient (", ember::detail::describe(grad),

@@ -65,8 +65,17 @@ void SGD::update(ParamGroup& group) {
                  dampening = o.number("dampening"), weight_decay = o.number("weight_decay");
     const bool nesterov = o.flag("nesterov"), maximize = o.flag("maximize");
     for (Tensor& param : group.params) {
-        const Tensor& grad = param.grad();
-        if (!grad.defined()) continue;
+        if (!param.grad().defined()) continue;
+        Tensor grad = param.grad();
+        if (grad.is_sparse()) {
+            // Only the rows present change: p += -lr * g. With momentum or weight decay every
+            // row moves (PyTorch's sparse arithmetic turns the step dense there too).
+            if (momentum == 0 && weight_decay == 0) {
+                param.add_(grad, maximize ? lr : -lr);
+                continue;
+            }
+            grad = grad.to_dense();
+        }
         ParamState& st = state(param);
         if (momentum == 0) {
             detail::fused_update<0>("SGD", param, grad, {}, [&](auto* p, const auto* g, auto,

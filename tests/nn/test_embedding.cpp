@@ -135,11 +135,11 @@ TEST(Embedding, Errors) {
                        "Padding_idx must be within num_embeddings");
     EXPECT_EMBER_ERROR(nn::Embedding(5, 2, {.padding_idx = -6}),
                        "Padding_idx must be within num_embeddings");
-    EXPECT_EMBER_ERROR(nn::Embedding(5, 2, {.sparse = true}),
-                       "sparse gradients are not supported yet");
+    EXPECT_EMBER_ERROR(nn::Embedding(5, 2, {.scale_grad_by_freq = true, .sparse = true}),
+                       "scale_grad_by_freq not supported with sparse gradients");
     EXPECT_EMBER_ERROR(F::embedding(tensor({1}, {.dtype = int64}), w, std::nullopt, std::nullopt,
-                                    2.0, false, /*sparse=*/true),
-                       "sparse gradients are not supported yet");
+                                    2.0, /*scale_grad_by_freq=*/true, /*sparse=*/true),
+                       "embedding", "scale_grad_by_freq not supported with sparse gradients");
     EXPECT_EMBER_ERROR(nn::Embedding::from_pretrained(randn({5})),
                        "Embeddings parameter is expected to be 2-dimensional");
     nn::Embedding emb(3, 2);

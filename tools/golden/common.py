@@ -7,6 +7,7 @@ as strings, which tests/support/golden.cpp reads back.
 import json
 import math
 import os
+import struct
 
 import torch
 
@@ -32,14 +33,35 @@ def number_json(v):
     return v
 
 
+def float32_json(v):
+    """The float32 value v with the fewest digits that read back (through a double, as
+    tests/support/golden.cpp reads them) as the same float32: half the size of repr(v)."""
+    if not math.isfinite(v):
+        return v
+    for digits in range(1, 10):
+        short = float("%.*g" % (digits, v))
+        if struct.unpack("f", struct.pack("f", short))[0] == v:
+            return short
+    return v
+
+
 def tensor_json(t):
     t = t.detach().cpu().contiguous()
     if t.dtype in (torch.float16, torch.bfloat16):
         values = t.float().reshape(-1).tolist()
     else:
         values = t.reshape(-1).tolist()
+    if t.dtype == torch.float32:
+        values = [float32_json(v) for v in values]
     return {"dtype": DTYPE_NAMES[t.dtype], "shape": list(t.shape),
             "data": [number_json(v) for v in values]}
+
+
+def rounded(t, decimals=2):
+    """t rounded to a few decimals, for a fixture's random inputs: they stay generic but take a
+    few characters each (what PyTorch computes from them keeps every digit)."""
+    scale = 10.0 ** decimals
+    return torch.round(t * scale) / scale
 
 
 def write_fixture(name, script, payload):

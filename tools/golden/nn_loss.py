@@ -6,7 +6,7 @@ writes tests/golden/nn_loss.json."""
 import torch
 import torch.nn.functional as F
 
-from common import tensor_json, write_fixture
+from common import rounded, tensor_json, write_fixture
 
 torch.manual_seed(0)
 REDUCTIONS = ["none", "mean", "sum"]
@@ -33,11 +33,11 @@ def case(name, loss, inp, target, options=None, target_grad=False, **tensors):
 cases = []
 
 # Pointwise regression losses, with a broadcast target and values around the kinks.
-x = torch.randn(3, 4)
-y = torch.randn(3, 4)
+x = rounded(torch.randn(3, 4))
+y = rounded(torch.randn(3, 4))
 y[0, 0] = x[0, 0]            # a tie: |x - y| = 0
 y[1, 1] = x[1, 1] - 0.5      # exactly at beta/delta = 0.5 below
-yb = torch.randn(4)
+yb = rounded(torch.randn(4))
 for r in REDUCTIONS:
     cases.append(case(f"mse {r}", "mse_loss", x, y, {"reduction": r}, target_grad=True))
     cases.append(case(f"l1 {r}", "l1_loss", x, y, {"reduction": r}, target_grad=True))
@@ -54,9 +54,9 @@ cases.append(case("mse broadcast target", "mse_loss", x, yb, {"reduction": "none
 cases.append(case("l1 broadcast target mean", "l1_loss", x, yb, {"reduction": "mean"}))
 
 # Cross entropy and nll with class indices.
-logits = torch.randn(4, 5)
+logits = rounded(torch.randn(4, 5))
 labels = torch.tensor([1, 0, 4, 2])
-w5 = torch.rand(5) + 0.5
+w5 = rounded(torch.rand(5) + 0.5)
 ignored = torch.tensor([1, -100, 4, -100])
 ignore_three = torch.tensor([3, 0, 3, 2])
 logp = torch.log_softmax(logits, 1)
@@ -86,7 +86,7 @@ cases.append(case("ce unbatched weight smoothing none", "cross_entropy", logits[
 cases.append(case("nll unbatched", "nll_loss", logp[1], torch.tensor(2), {}))
 
 # Spatial inputs (N, C, d1, d2) and (N, C, d1).
-spatial = torch.randn(2, 3, 2, 4)
+spatial = rounded(torch.randn(2, 3, 2, 4))
 spatial_t = torch.randint(0, 3, (2, 2, 4))
 spatial_t[0, 1, 2] = -100
 spatial_t[1, 0, 0] = -100
@@ -114,20 +114,20 @@ for r in REDUCTIONS:
 cases.append(case("ce probs unbatched", "cross_entropy", logits[0], probs[0], {}))
 
 # Binary cross entropy (probabilities, with 0 and 1 among them) and with logits.
-p = torch.rand(3, 4) * 0.9 + 0.05
+p = rounded(torch.rand(3, 4) * 0.9 + 0.05)
 p[0, 0] = 0.0
 p[2, 3] = 1.0
-bt = torch.rand(3, 4)
+bt = rounded(torch.rand(3, 4))
 bt[0, 0] = 1.0
 bt[2, 3] = 0.0
 bt[1, :] = torch.tensor([0.0, 1.0, 0.0, 1.0])
-bw = torch.rand(4) + 0.5
+bw = rounded(torch.rand(4) + 0.5)
 for r in REDUCTIONS:
     cases.append(case(f"bce {r}", "binary_cross_entropy", p, bt, {"reduction": r},
                       target_grad=True))
     cases.append(case(f"bce weight {r}", "binary_cross_entropy", p, bt, {"reduction": r},
                       weight=bw))
-z = torch.randn(3, 4) * 3
+z = rounded(torch.randn(3, 4) * 3)
 z[0, 0] = 0.0
 z[1, 2] = 60.0
 z[2, 1] = -60.0

@@ -254,6 +254,7 @@ public:
     EMBER_UNARY_METHOD(sigmoid)
     EMBER_UNARY_METHOD(relu)
     EMBER_UNARY_METHOD(erf)
+    EMBER_UNARY_METHOD(erfinv)
     EMBER_UNARY_METHOD(floor)
     EMBER_UNARY_METHOD(ceil)
     EMBER_UNARY_METHOD(round)
@@ -339,6 +340,23 @@ public:
     Tensor& random_(int64_t from, int64_t to, std::optional<Generator> gen = std::nullopt);
     Tensor& random_(int64_t to, std::optional<Generator> gen = std::nullopt);
     Tensor& random_(std::optional<Generator> gen = std::nullopt);
+
+    // ---- sparse COO tensors (see ember/ops/sparse.h) -------------------------------------
+    Layout layout() const { return impl()->layout(); }
+    bool is_sparse() const { return layout() == Layout::SparseCoo; }
+    int64_t sparse_dim() const;
+    int64_t dense_dim() const;
+    int64_t _nnz() const;
+    bool is_coalesced() const;
+    // The raw parts (duplicates possible unless coalesced), sharing memory with the tensor.
+    Tensor _indices() const;
+    Tensor _values() const;
+    // The parts of a coalesced tensor (PyTorch's error otherwise).
+    Tensor indices() const;
+    Tensor values() const;
+    // Duplicate indices summed, indices sorted.
+    Tensor coalesce() const;
+    Tensor to_dense() const;
 
     // ---- comparison of whole tensors ----------------------------------------------------
     bool equal(const Tensor& o) const;

@@ -15,6 +15,19 @@ namespace ember {
 
 struct AutogradMeta;  // defined by the autograd layer
 
+// How a tensor's elements are stored: strided over a storage, or as a sparse COO tensor
+// (ember/ops/sparse.h).
+enum class Layout : uint8_t { Strided, SparseCoo };
+
+class TensorImpl;
+// The parts of a sparse COO tensor: int64 indices (sparse_dim, nnz) and values
+// (nnz, *dense sizes); `coalesced` when the indices are sorted and unique.
+struct SparseCooParts {
+    intrusive_ptr<TensorImpl> indices;
+    intrusive_ptr<TensorImpl> values;
+    bool coalesced = false;
+};
+
 class TensorImpl final : public RefCounted {
 public:
     TensorImpl(Storage storage, DType dtype, IntArrayRef sizes, IntArrayRef strides,
@@ -30,10 +43,20 @@ public:
     int64_t storage_offset() const { return storage_offset_; }
     int64_t numel() const { return numel_; }
     bool is_contiguous() const { return is_contiguous_; }
-    // Address of element 0 (storage data + offset).
+    // Address of element 0 (storage data + offset). A sparse tensor has none: dense code
+    // reaching one gets an error instead of reading an empty storage.
     char* data() const {
+        if (sparse_) [[unlikely]]
+            throw_no_dense_data();
         return static_cast<char*>(storage_->data()) + storage_offset_ * element_size(dtype_);
     }
+
+    Layout layout() const { return sparse_ ? Layout::SparseCoo : Layout::Strided; }
+    // The indices and values of a sparse tensor (null for a strided one).
+    const SparseCooParts* sparse_parts() const { return sparse_.get(); }
+    SparseCooParts* mutable_sparse_parts() { return sparse_.get(); }
+    // Makes this (new, storage-less) impl a sparse COO tensor with these parts.
+    void set_sparse_parts(SparseCooParts parts);
 
     // Changes the geometry in place (used by views being built and by out= resizing).
     void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
@@ -64,6 +87,7 @@ public:
 
 private:
     void refresh();  // recomputes numel_ and is_contiguous_
+    [[noreturn]] void throw_no_dense_data() const;
 
     Storage storage_;
     DimVector sizes_;
@@ -77,6 +101,7 @@ private:
     uint32_t view_version_ = 0;
     intrusive_ptr<TensorImpl> view_base_;
     std::unique_ptr<AutogradMeta, void (*)(AutogradMeta*)> autograd_meta_;
+    std::unique_ptr<SparseCooParts> sparse_;
 };
 
 // Row-major strides for sizes (a size-0 dim counts as 1, as in PyTorch).

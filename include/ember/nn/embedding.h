@@ -23,7 +23,8 @@ struct EmbeddingOptions {
     double norm_type = 2.0;
     // Scales each row's gradient by the inverse of its number of occurrences in the batch.
     bool scale_grad_by_freq = false;
-    // Sparse gradients: not supported yet (ember has no sparse tensors); true is an error.
+    // The weight's gradient as a sparse COO tensor with one row per lookup (for
+    // optim::SparseAdam, SGD or Adagrad); not with scale_grad_by_freq.
     bool sparse = false;
 };
 

@@ -11,6 +11,11 @@ namespace ember::nn::functional {
 
 // y = x W^T + b; input (*, in_features), weight (out_features, in_features).
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor());
+// y = x1^T A x2 + b for each pair of rows: input1 (*, in1_features) and input2 (*, in2_features)
+// with the same leading dims, weight (out_features, in1_features, in2_features), bias
+// (out_features); the result is (*, out_features).
+Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight,
+                const Tensor& bias = Tensor());
 
 Tensor relu(const Tensor& input, bool inplace = false);
 Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01, bool inplace = false);

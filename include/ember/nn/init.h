@@ -39,5 +39,15 @@ Tensor& kaiming_uniform_(Tensor& tensor, double a = 0, const std::string& mode =
 Tensor& kaiming_normal_(Tensor& tensor, double a = 0, const std::string& mode = "fan_in",
                         const std::string& nonlinearity = "leaky_relu",
                         std::optional<Generator> generator = std::nullopt);
+// Normal(mean, std) truncated to [a, b], drawn as PyTorch does (one uniform_ on
+// [2 cdf(a) - 1, 2 cdf(b) - 1], erfinv, scale and shift, clamp), so that after the same seed
+// the values are PyTorch's. Warns when mean is more than 2 std outside [a, b].
+Tensor& trunc_normal_(Tensor& tensor, double mean = 0, double std = 1, double a = -2,
+                      double b = 2, std::optional<Generator> generator = std::nullopt);
+// A (semi-)orthogonal matrix: the tensor is seen as (size(0), numel / size(0)), filled from a
+// standard normal draw made orthogonal by QR (with R's diagonal made positive), then scaled by
+// gain. Needs at least 2 dimensions.
+Tensor& orthogonal_(Tensor& tensor, double gain = 1,
+                    std::optional<Generator> generator = std::nullopt);
 
 }  // namespace ember::nn::init

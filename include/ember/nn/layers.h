@@ -1,4 +1,4 @@
-// Basic layers: Linear, Identity, Flatten, Unflatten, Dropout, Dropout2d.
+// Basic layers: Linear, Bilinear, Identity, Flatten, Unflatten, Dropout, Dropout2d.
 #pragma once
 
 #include "ember/core/int_array.h"
@@ -16,6 +16,22 @@ public:
 
     int64_t in_features, out_features;
     Tensor& weight;  // (out_features, in_features)
+    Tensor& bias;    // (out_features), undefined without bias
+};
+
+// y = x1^T A x2 + b (see functional::bilinear); weight and bias drawn from
+// uniform(-1/sqrt(in1_features), 1/sqrt(in1_features)), weight first, as PyTorch. Called with
+// two tensors: `bilinear(x1, x2)`.
+class Bilinear : public Module {
+public:
+    Bilinear(int64_t in1_features, int64_t in2_features, int64_t out_features, bool bias = true);
+    using Module::forward;  // the one-tensor form is an error: Bilinear takes two inputs
+    Tensor forward(const Tensor& input1, const Tensor& input2);
+    Tensor operator()(const Tensor& input1, const Tensor& input2);
+    std::string extra_repr() const override;
+
+    int64_t in1_features, in2_features, out_features;
+    Tensor& weight;  // (out_features, in1_features, in2_features)
     Tensor& bias;    // (out_features), undefined without bias
 };
 

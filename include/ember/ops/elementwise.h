@@ -89,6 +89,8 @@ Tensor tanh(const Tensor& a);
 Tensor sigmoid(const Tensor& a);
 Tensor relu(const Tensor& a);
 Tensor erf(const Tensor& a);
+// Inverse of erf on [-1, 1]: +-inf at +-1, NaN outside.
+Tensor erfinv(const Tensor& a);
 Tensor floor(const Tensor& a);
 Tensor ceil(const Tensor& a);
 Tensor round(const Tensor& a);  // half to even, as torch.round
