@@ -1,11 +1,12 @@
 // ember_bench_core: per-op overhead (c = a + b on one-element tensors), autograd overhead (a
 // chain of 100 one-element ops, forward and backward), the seed CNN's layers (bench_nn.cpp),
 // memory-bound ops on 16M floats (add, in-place add, sum), sgemm through ember::mm and straight
-// through cblas_sgemm, and the machine's memory bandwidth (plain C++ copy, triad and read loops
-// on the same sizes). The LibTorch cases (bench_core_torch.cpp, bench_nn_torch.cpp) are
-// registered next to ember's, so that one run measures both under the same conditions; every
-// case runs with 1 and with 2 threads, the same count on both sides. bench/compare.py runs this
-// binary and prints the ratios.
+// through cblas_sgemm, an Adam step over 10M parameters (bench_optim.cpp), and the machine's
+// memory bandwidth (plain C++ copy, triad and read loops on the same sizes, and a loop with the
+// Adam step's traffic). The LibTorch cases (bench_core_torch.cpp, bench_nn_torch.cpp,
+// bench_optim_torch.cpp) are registered next to ember's, so that one run measures both under
+// the same conditions; every case runs with 1 and with 2 threads, the same count on both sides.
+// bench/compare.py runs this binary and prints the ratios.
 #include <cblas.h>
 #include <omp.h>
 
@@ -219,6 +220,11 @@ void register_all() {
 #endif
         add("sum_16M/read_loop" + th, baseline_read, t);
         add("copy_16M/copy_loop" + th, baseline_copy, t);
+        add("adam_10M/ember" + th, adam_step, t);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add("adam_10M/libtorch" + th, libtorch::adam_step, t);
+#endif
+        add("adam_10M/traffic_loop" + th, adam_traffic_loop, t);
         const std::pair<const char*, NnCase> nn_cases[] = {
             {"conv1_fwd", {NnCase::Conv, 3, 64, 32, false}},
             {"conv1_fwdbwd", {NnCase::Conv, 3, 64, 32, true}},

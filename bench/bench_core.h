@@ -32,8 +32,17 @@ struct NnCase {
 };
 void run_nn_case(benchmark::State& state, int threads, const NnCase& c);
 
+// The optimizer workload (bench_optim.cpp, bench_optim_torch.cpp): one Adam step over 10M
+// float32 parameters; its traffic counts p and g read, p, m, v read and written (7 x 4 bytes
+// per element). adam_traffic_loop: a plain loop with that traffic, the limit.
+inline constexpr int64_t kAdamNumel = 10'000'000;
+inline constexpr double kAdamBytes = 7.0 * sizeof(float) * double(kAdamNumel);
+void adam_step(benchmark::State& state, int threads);
+void adam_traffic_loop(benchmark::State& state, int threads);
+
 #ifdef EMBER_BENCH_WITH_TORCH
 namespace libtorch {
+void adam_step(benchmark::State& state, int threads);
 void run_nn_case(benchmark::State& state, int threads, const NnCase& c);
 std::string version();
 void add_one_element(benchmark::State& state, int threads);

@@ -23,7 +23,8 @@ import sys
 # The limit each workload is compared with: BLAS itself for sgemm, a plain C++ loop with the
 # same memory traffic for the memory-bound ops.
 LIMITS = {"add_16M": "triad_loop", "add_16M_inplace": "triad_loop", "sum_16M": "read_loop",
-          "mm_N256": "cblas_sgemm", "mm_N1024": "cblas_sgemm", "mm_N2048": "cblas_sgemm"}
+          "mm_N256": "cblas_sgemm", "mm_N1024": "cblas_sgemm", "mm_N2048": "cblas_sgemm",
+          "adam_10M": "traffic_loop"}
 NAME = re.compile(r"^(?P<workload>[^/]+)/(?P<impl>[^/]+)/threads:(?P<threads>\d+)")
 
 

@@ -9,6 +9,7 @@
 #include "ember/ops/elementwise.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/reduce.h"
+#include "nn/cross_entropy_fused.h"
 #include "ops/util.h"
 
 namespace ember::nn {
@@ -271,6 +272,10 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target,
         }
     }
 
+    if (!weight.defined() && ls == 0 && r != Reduction::None)
+        if (std::optional<Tensor> fused = detail::fused_cross_entropy(
+                input, target, options.ignore_index, r == Reduction::Mean))
+            return *fused;
     const Tensor logp = input.log_softmax(class_dim);
     const ClassIndexLoss nll = class_index_loss(logp, target, weight, options.ignore_index, op);
     const Tensor nll_reduced = reduce_class_index(nll, r);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 #include <type_traits>
 
 #include "ember/core/parallel.h"
@@ -64,6 +65,46 @@ void fused_update(const char* optimizer, Tensor& param, const Tensor& grad,
     if (!p.is_same(param)) param.copy_(p);
     for (size_t k = 0; k != K; ++k)
         if (!s[k].is_same(*state[k])) state[k]->copy_(s[k]);
+}
+
+// The rows of a sparse gradient: body(p_row, g_row, {state rows}, width) for each row present
+// in `grad` after coalescing (so each row once), where a row is the parameter viewed as
+// (prod(size[:sparse_dim]), *size[sparse_dim:]). Other rows are not touched.
+void check_sparse_grad(const char* optimizer, const Tensor& param, const Tensor& grad);
+std::vector<int64_t> sparse_grad_rows(const Tensor& coalesced_grad);
+
+template <size_t K, class Body>
+void sparse_update(const char* optimizer, Tensor& param, const Tensor& grad,
+                   const std::array<Tensor*, K>& state, const Body& body) {
+    check_sparse_grad(optimizer, param, grad);
+    for (Tensor* buffer : state)
+        if (!buffer->is_contiguous()) *buffer = buffer->contiguous();  // e.g. loaded ones
+    const Tensor g = grad.coalesce();
+    const std::vector<int64_t> rows = sparse_grad_rows(g);
+    const int64_t width = g._nnz() == 0 ? 0 : g._values().numel() / g._nnz();
+    const Tensor values = g._values().contiguous();
+    Tensor p = param.is_contiguous() ? param : param.contiguous();
+    auto run = [&]<class T>(T*) {
+        T* pp = p.template data_ptr<T>();
+        const T* gp = values.template data_ptr<T>();
+        std::array<T*, K> sp;
+        std::transform(state.begin(), state.end(), sp.begin(),
+                       [](Tensor* t) { return t->template data_ptr<T>(); });
+        const auto n = static_cast<int64_t>(rows.size());
+        parallel_for(0, n, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(width, 1)),
+                     [&](int64_t begin, int64_t end) {
+                         for (int64_t k = begin; k < end; ++k) {
+                             const int64_t at = rows[k] * width;
+                             std::array<T*, K> s;
+                             std::transform(sp.begin(), sp.end(), s.begin(),
+                                            [&](T* q) { return q + at; });
+                             body(pp + at, gp + k * width, s, width);
+                         }
+                     });
+    };
+    if (p.dtype() == DType::Float64) run(static_cast<double*>(nullptr));
+    else run(static_cast<float*>(nullptr));
+    if (!p.is_same(param)) param.copy_(p);
 }
 
 }  // namespace ember::optim::detail

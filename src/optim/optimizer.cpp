@@ -90,10 +90,9 @@ void Optimizer::add_param_group(std::vector<Tensor> params, const Options& optio
             warn(ember::detail::str_cat(where, ": optimizer contains a parameter group with duplicate "
                                  "parameters; in future, this will cause an error"));
     }
-    for (const ParamGroup& g : param_groups_)
-        for (const Tensor& q : g.params)
-            EMBER_CHECK(!seen.count(q.impl()), where,
-                        ": some parameters appear in more than one parameter group");
+    for (const void* p : seen)
+        EMBER_CHECK(!params_.count(p), where,
+                    ": some parameters appear in more than one parameter group");
     Options merged = options;
     for (const auto& [name, value] : defaults_)
         if (!merged.contains(name)) merged.set(name, value);
@@ -106,7 +105,9 @@ void Optimizer::add_param_group(std::vector<Tensor> params, const Options& optio
                     ", got ", to_string(value));
     }
     validate(merged);
+    params_.insert(seen.begin(), seen.end());
     param_groups_.push_back({std::move(params), std::move(merged)});
+    on_group_added(param_groups_.back());
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
@@ -139,10 +140,7 @@ Tensor Optimizer::step(const std::function<Tensor()>& closure) {
 
 ParamState& Optimizer::state(const Tensor& param) {
     param.check_defined("Optimizer::state");
-    bool known = false;
-    for (const ParamGroup& g : param_groups_)
-        for (const Tensor& p : g.params) known = known || p.impl() == param.impl();
-    EMBER_CHECK(known, name_, ".state: the tensor (", ember::detail::describe(param),
+    EMBER_CHECK(params_.count(param.impl()), name_, ".state: the tensor (", ember::detail::describe(param),
                 ") is not a parameter of this optimizer");
     return state_[param.impl()];
 }

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -140,12 +141,15 @@ protected:
     virtual void validate(const Options& options) const = 0;
     // Updates the parameters of one group (under no_grad; only parameters with a gradient).
     virtual void update(ParamGroup& group) = 0;
+    // Called for each group once it is added (Adagrad creates its state there).
+    virtual void on_group_added(ParamGroup& group) {}
 
 private:
     std::string name_;
     Options defaults_;
     std::vector<ParamGroup> param_groups_;
     std::unordered_map<const void*, ParamState> state_;  // keyed by the parameter's impl
+    std::unordered_set<const void*> params_;              // every group's parameters' impls
     int64_t step_calls_ = 0;
 };
 
