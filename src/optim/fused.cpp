@@ -5,9 +5,11 @@
 
 namespace ember::optim::detail {
 
-void check_grad(const char* optimizer, const Tensor& param, const Tensor& grad) {
-    EMBER_CHECK(!grad.is_sparse(), optimizer, " does not support sparse gradients",
-                std::string(optimizer) == "Adam" ? ", please consider SparseAdam instead" : "");
+namespace {
+
+// What both kinds of update need: a gradient shaped and typed as its parameter, a float32 or
+// float64 parameter on the CPU.
+void check_grad_matches(const char* optimizer, const Tensor& param, const Tensor& grad) {
     EMBER_CHECK(grad.sizes() == param.sizes() && grad.dtype() == param.dtype() &&
                     grad.device() == param.device(),
                 optimizer, ": the gradient (", ember::detail::describe(grad),
@@ -19,16 +21,18 @@ void check_grad(const char* optimizer, const Tensor& param, const Tensor& grad) 
                 ember::detail::describe(param));
 }
 
+}  // namespace
+
+void check_grad(const char* optimizer, const Tensor& param, const Tensor& grad) {
+    EMBER_CHECK(!grad.is_sparse(), optimizer, " does not support sparse gradients",
+                std::string(optimizer) == "Adam" ? ", please consider SparseAdam instead" : "");
+    check_grad_matches(optimizer, param, grad);
+}
+
 void check_sparse_grad(const char* optimizer, const Tensor& param, const Tensor& grad) {
     EMBER_CHECK(grad.is_sparse(), optimizer, ": expected a sparse gradient, got ",
                 ember::detail::describe(grad));
-    EMBER_CHECK(grad.sizes() == param.sizes() && grad.dtype() == param.dtype() &&
-                    grad.device() == param.device(),
-                optimizer, ": the gradient (", ember::detail::describe(grad),
-                ") does not match its parameter (", ember::detail::describe(param), ")");
-    EMBER_CHECK(param.dtype() == DType::Float32 || param.dtype() == DType::Float64, optimizer,
-                ": only float32 and float64 parameters are supported, got ",
-                ember::detail::describe(param));
+    check_grad_matches(optimizer, param, grad);
 }
 
 std::vector<int64_t> sparse_grad_rows(const Tensor& coalesced_grad) {
