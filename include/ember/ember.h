@@ -26,6 +26,8 @@
 #include "ember/ops/reduce.h"
 #include "ember/ops/shape.h"
 #include "ember/ops/sparse.h"
+#include "ember/io/csv.h"
+#include "ember/io/npy.h"
 #include "ember/io/serialize.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"

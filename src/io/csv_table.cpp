@@ -1,0 +1,64 @@
+// CsvTable: read_csv's named, typed columns and their conversion to tensors.
+#include <algorithm>
+
+#include "ember/io/csv.h"
+#include "ember/ops/factory.h"
+
+namespace ember::io {
+
+const char* csv_type_name(CsvType type) {
+    switch (type) {
+        case CsvType::Int64: return "int64";
+        case CsvType::Float64: return "float64";
+        case CsvType::Bool: return "bool";
+        case CsvType::String: return "string";
+    }
+    return "?";
+}
+
+CsvTable::CsvTable(std::vector<std::string> names, std::vector<CsvColumn> columns, int64_t rows)
+    : names_(std::move(names)), columns_(std::move(columns)), rows_(rows) {}
+
+bool CsvTable::contains(const std::string& name) const {
+    return std::find(names_.begin(), names_.end(), name) != names_.end();
+}
+
+const CsvColumn& CsvTable::column(const std::string& name, const char* op) const {
+    const auto it = std::find(names_.begin(), names_.end(), name);
+    if (it == names_.end()) {
+        std::string all;
+        for (const auto& n : names_) all += (all.empty() ? "\"" : ", \"") + n + "\"";
+        EMBER_ERROR("CsvTable::", op, ": no column \"", name, "\" (columns: ", all, ")");
+    }
+    return columns_[static_cast<size_t>(it - names_.begin())];
+}
+
+CsvType CsvTable::type(const std::string& name) const { return column(name, "type").type; }
+
+Tensor CsvTable::operator[](const std::string& name) const {
+    const CsvColumn& c = column(name, "operator[]");
+    EMBER_CHECK(c.type != CsvType::String, "CsvTable::operator[]: column \"", name,
+                "\" holds strings, which a tensor can't; use strings(\"", name,
+                "\") or read it with a numeric dtype");
+    return c.values;
+}
+
+const std::vector<std::string>& CsvTable::strings(const std::string& name) const {
+    const CsvColumn& c = column(name, "strings");
+    EMBER_CHECK(c.type == CsvType::String, "CsvTable::strings: column \"", name, "\" is ",
+                csv_type_name(c.type), ", not string; use table[\"", name, "\"]");
+    return c.strings;
+}
+
+Tensor CsvTable::to_tensor(const std::vector<std::string>& columns, DType dtype) const {
+    const std::vector<std::string>& chosen = columns.empty() ? names_ : columns;
+    for (const auto& name : chosen)
+        EMBER_CHECK(column(name, "to_tensor").type != CsvType::String, "CsvTable::to_tensor: column \"",
+                    name, "\" holds strings, which a tensor can't");
+    Tensor out = empty({rows_, static_cast<int64_t>(chosen.size())}, {.dtype = dtype});
+    for (size_t k = 0; k < chosen.size(); ++k)
+        out.select(1, static_cast<int64_t>(k)).copy_(column(chosen[k], "to_tensor").values);
+    return out;
+}
+
+}  // namespace ember::io
