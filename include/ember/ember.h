@@ -28,6 +28,7 @@
 #include "ember/ops/sparse.h"
 #include "ember/io/csv.h"
 #include "ember/io/npy.h"
+#include "ember/data/data.h"
 #include "ember/io/serialize.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
