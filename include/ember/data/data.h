@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ember/data/collate.h"
+#include "ember/data/csv_dataset.h"
 #include "ember/data/dataloader.h"
 #include "ember/data/dataset.h"
 #include "ember/data/progress.h"
