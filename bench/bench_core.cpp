@@ -194,6 +194,9 @@ void add(const std::string& name, F f, Args... args) {
 // Cases grouped by workload, ember next to LibTorch and the limits, names
 // "<workload>/<implementation>/threads:<n>" (bench/compare.py relies on that form).
 void register_all() {
+    // Kernels inside DataLoader workers run on one thread: the dimension is the worker count.
+    for (int w : {0, 1, 2})
+        add("dataloader_60k_w" + std::to_string(w) + "/ember/threads:1", dataloader_epoch, w);
     for (int t : {1, 2}) {
         const std::string th = "/threads:" + std::to_string(t);
         add("add_1elem/ember" + th, ember_add_one_element, t);

@@ -38,6 +38,9 @@ void run_nn_case(benchmark::State& state, int threads, const NnCase& c);
 inline constexpr int64_t kAdamNumel = 10'000'000;
 inline constexpr double kAdamBytes = 7.0 * sizeof(float) * double(kAdamNumel);
 void adam_step(benchmark::State& state, int threads);
+// The DataLoader workload (bench_data.cpp): an epoch of 60,000 normalised 28x28 samples, batch
+// 64, with `workers` worker threads.
+void dataloader_epoch(benchmark::State& state, int workers);
 void adam_traffic_loop(benchmark::State& state, int threads);
 
 #ifdef EMBER_BENCH_WITH_TORCH
