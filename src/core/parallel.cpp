@@ -31,6 +31,33 @@ int get_num_threads() {
 
 bool in_parallel_region() { return t_in_parallel || omp_in_parallel(); }
 
+void parallel_for_each(int64_t begin, int64_t end, const std::function<void(int64_t)>& f) {
+    if (end <= begin) return;
+    const int threads = static_cast<int>(
+        std::min<int64_t>(in_parallel_region() ? 1 : get_num_threads(), end - begin));
+    if (threads <= 1) {
+        for (int64_t i = begin; i < end; ++i) f(i);
+        return;
+    }
+    std::exception_ptr error;
+    std::mutex error_mutex;
+#pragma omp parallel num_threads(threads)
+    {
+        t_in_parallel = true;
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t i = begin; i < end; ++i) {
+            try {
+                f(i);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+        }
+        t_in_parallel = false;
+    }
+    if (error) std::rethrow_exception(error);
+}
+
 namespace detail {
 
 void parallel_run(int64_t begin, int64_t end, int64_t grain_size,

@@ -179,29 +179,28 @@ void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor&
     float* o = out.data_ptr<float>();
     // Each row is cut into equal tiles of at most kMaxPixels.
     const int64_t row_tiles = (g.out_w + kMaxPixels - 1) / kMaxPixels;
-    const int64_t flops = 2 * out_channels * L * taps;
-    const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 22) / std::max<int64_t>(1, flops));
     std::vector<TileOutput> outputs;
     for (int64_t b = 0; b < blocks; ++b)
         outputs.push_back(tile_output(b, out_channels, L, bias_data));
-    parallel_for(0, batch, grain, [&](int64_t begin, int64_t end) {
+    // One image per task, handed out dynamically (images are independent, so the result does
+    // not depend on who computes which): a static half each measured erratic on two threads.
+    auto one_image = [&](int64_t n) {
         std::vector<float> buffer;
-        for (int64_t n = begin; n < end; ++n) {
-            const Image img = padded_image(in + n * g.channels * g.height * g.width, g, buffer);
-            for (int64_t oy = 0; oy < g.out_h; ++oy) {
-                for (int64_t t = 0, x0 = 0; t < row_tiles; ++t) {
-                    const int64_t x1 = g.out_w * (t + 1) / row_tiles, width = x1 - x0;
-                    const float* origin = img.data + oy * g.stride_h * img.row + x0 * g.stride_w;
-                    for (int64_t b = 0; b < blocks; ++b) {
-                        float* dst = o + (n * out_channels + b * kBlock) * L + oy * g.out_w + x0;
-                        kForwardTiles[width - 1](dst, outputs[b], origin,
-                                                 packed.data() + b * taps * 2, img, g);
-                    }
-                    x0 = x1;
+        const Image img = padded_image(in + n * g.channels * g.height * g.width, g, buffer);
+        for (int64_t oy = 0; oy < g.out_h; ++oy) {
+            for (int64_t t = 0, x0 = 0; t < row_tiles; ++t) {
+                const int64_t x1 = g.out_w * (t + 1) / row_tiles, width = x1 - x0;
+                const float* origin = img.data + oy * g.stride_h * img.row + x0 * g.stride_w;
+                for (int64_t b = 0; b < blocks; ++b) {
+                    float* dst = o + (n * out_channels + b * kBlock) * L + oy * g.out_w + x0;
+                    kForwardTiles[width - 1](dst, outputs[b], origin,
+                                             packed.data() + b * taps * 2, img, g);
                 }
+                x0 = x1;
             }
         }
-    });
+    };
+    parallel_for_each(0, batch, one_image);
 }
 
 // ---- weight gradient ----------------------------------------------------------------------

@@ -33,6 +33,11 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain_size, const F& f) {
     detail::parallel_run(begin, end, grain_size, f);
 }
 
+// Runs f(i) for every i in [begin, end), handing the indices to the threads one at a time: for
+// a few large independent tasks (a convolution's images), where a static split waits for its
+// slowest thread whenever one is delayed. Nested calls run serially.
+void parallel_for_each(int64_t begin, int64_t end, const std::function<void(int64_t)>& f);
+
 // Runs with one thread for intra-op work while alive (DataLoader workers use it).
 class SingleThreadGuard {
 public:
