@@ -8,10 +8,14 @@
 namespace ember::test {
 namespace {
 
-// A small covtype-shaped file (integer features, the label last), removed at the end.
+// A small covtype-shaped file (integer features, the label last), removed at the end; named
+// after the test, since CTest runs the tests of this file in parallel.
 struct CsvFile {
     std::string path =
-        (std::filesystem::temp_directory_path() / "ember_test_csv_dataset.csv").string();
+        (std::filesystem::temp_directory_path() /
+         ("ember_test_csv_dataset_" +
+          std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".csv"))
+            .string();
     explicit CsvFile(const std::string& text) { std::ofstream(path) << text; }
     ~CsvFile() { std::remove(path.c_str()); }
 };
