@@ -1,7 +1,7 @@
 // CPU loop templates: dtype dispatch and the 1-D loops that every elementwise kernel runs.
 //
 // cpu_kernel<Out, In...>(iter, f) applies `Out f(In...)` over the iterator. The inner loop has
-// three shapes: all operands dense (a plain indexed loop the compiler vectorises), one input
+// three shapes: all operands dense (a plain indexed loop the compiler vectorises), an input
 // broadcast as a scalar (hoisted out of the loop), and the general strided loop.
 #pragma once
 
@@ -62,6 +62,15 @@ inline void run_loop(F& f, char** data, const int64_t* strides, int64_t n,
         std::tuple<const In*...> in{reinterpret_cast<const In*>(data[I + 1])...};
         for (int64_t i = 0; i < n; ++i) out[i] = f(std::get<I>(in)[i]...);
         return;
+    }
+    if constexpr (sizeof...(In) == 1) {
+        // The input broadcast along the loop (an expanded scalar): hoist it.
+        using A = std::tuple_element_t<0, std::tuple<In...>>;
+        if (strides[0] == out_size && strides[1] == 0) {
+            const A a = *reinterpret_cast<const A*>(data[1]);
+            for (int64_t i = 0; i < n; ++i) out[i] = f(a);
+            return;
+        }
     }
     if constexpr (sizeof...(In) == 2) {
         // One operand broadcast along the loop: hoist it.

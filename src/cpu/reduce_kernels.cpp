@@ -252,8 +252,18 @@ typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& re
             for (; j < count; ++j) lanes[0] = op.reduce(lanes[0], x[j]);
             for (int l = 0; l < kLanes; ++l) acc = op.combine(acc, lanes[l]);
         } else {
-            for (int64_t j = 0; j < count; ++j)
-                acc = op.reduce(acc, *reinterpret_cast<const T*>(p + j * s0));
+            // Strided (or an expanded value, stride 0): the same independent accumulators, so
+            // the loop is bound by loads rather than by the latency of one running sum.
+            constexpr int kLanes = 8;
+            Acc lanes[kLanes];
+            for (int l = 0; l < kLanes; ++l) lanes[l] = op.init();
+            int64_t j = 0;
+            for (; j + kLanes <= count; j += kLanes)
+                for (int l = 0; l < kLanes; ++l)
+                    lanes[l] = op.reduce(lanes[l], *reinterpret_cast<const T*>(p + (j + l) * s0));
+            for (; j < count; ++j)
+                lanes[0] = op.reduce(lanes[0], *reinterpret_cast<const T*>(p + j * s0));
+            for (int l = 0; l < kLanes; ++l) acc = op.combine(acc, lanes[l]);
         }
         i += count;
     }
