@@ -32,3 +32,4 @@
 #include "ember/io/serialize.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
+#include "ember/vision/vision.h"

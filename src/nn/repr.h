@@ -1,29 +1,10 @@
-// Python's text for the values in module reprs: True/False, floats as repr() writes them,
-// tuples "(2, 3)".
+// The Python-text helpers (core/py_repr.h) under the names nn's module reprs use.
 #pragma once
 
-#include <charconv>
-#include <string>
-
-#include "ember/core/int_array.h"
+#include "core/py_repr.h"
 
 namespace ember::nn {
-
-inline std::string py_bool(bool v) { return v ? "True" : "False"; }
-
-// repr(float): the shortest text that reads back to v, with ".0" on integral values.
-inline std::string py_float(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-    std::string s(buf, end);
-    if (s.find_first_of(".enai") == std::string::npos) s += ".0";
-    return s;
-}
-
-inline std::string py_tuple(IntArrayRef values) {
-    std::string s = "(";
-    for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-    return s + (values.size() == 1 ? ",)" : ")");
-}
-
+using ember::detail::py_bool;
+using ember::detail::py_float;
+using ember::detail::py_tuple;
 }  // namespace ember::nn
