@@ -1,13 +1,18 @@
-// read_csv: the file is split at record boundaries into chunks parsed in parallel, each into
-// typed column pieces; the pieces' types are then merged as pandas infers one type per column.
+// read_csv: the file is split at record boundaries into chunks; a first parallel pass counts
+// each chunk's records, which places its rows in one row-major block of 8-byte slots, and a
+// second parallel pass parses each chunk straight into its rows, noting per chunk and column
+// what the values were; the types are then merged as pandas infers one type per column. While
+// every column of a chunk holds integers, a record of plain integers skips the general
+// tokenizer (ChunkParser::plain_int_record).
 //
 // Chunk boundaries are found from the parity of quote characters before each nominal split
 // point. A quote that does not open a field (inside a comment, or mid-field) can mislead that
-// guess; every chunk checks that it ended exactly where the next one began, and on a mismatch
-// the file is parsed again as one chunk. The chunk layout depends only on the file and
+// guess; the counting pass checks that every chunk ended exactly where the next one began, and
+// on a mismatch the file is taken as one chunk. The chunk layout depends only on the file and
 // chunk_bytes, never on the thread count, and merging gives the same columns for any layout.
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -19,6 +24,7 @@
 #include <string_view>
 
 #include "ember/core/parallel.h"
+#include "ember/core/tensor_impl.h"
 #include "ember/io/csv.h"
 #include "ember/ops/factory.h"
 #include "io/csv_values.h"
@@ -162,37 +168,54 @@ private:
 };
 
 // ---- typed column pieces ----
+//
+// Every chunk parses straight into its rows of one row-major block of 8-byte slots
+// [rows, columns]: an integer as int64, a float (or a missing value, as NaN) as the bits of a
+// double, a bool as 0/1; string columns keep their values aside and leave their slots unused.
+// A chunk's column read as integers that the whole column needs as floats is converted in place.
 
-// A column's type within one chunk. Empty: only missing values so far.
+// A column's type within one chunk. Empty: only missing values so far (their slots hold NaN).
 enum class Kind : uint8_t { Empty, Int, Float, Bool, String };
+
+// One column's rows of one chunk in the block: slot r is at[r * stride].
+struct Slots {
+    int64_t* at = nullptr;
+    int64_t stride = 0;
+    int64_t& operator[](int64_t r) const { return at[r * stride]; }
+    void set_double(int64_t r, double v) const { (*this)[r] = std::bit_cast<int64_t>(v); }
+};
+
+// Whether a field's text is an integer (sign and digits) too large for int64.
+bool beyond_int64(std::string_view text) {
+    int64_t ignored = 0;  // such an integer has at least 19 digits
+    return text.size() >= 19 && detail::is_integer_text(text) && !detail::parse_int64(text, ignored);
+}
+
+// Whether a field's text starts with '-' (after spaces and tabs): "-0" reads as -0.0.
+bool is_negative_text(std::string_view text) {
+    size_t k = 0;
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+    return k < text.size() && text[k] == '-';
+}
 
 struct Piece {
     Kind kind = Kind::Empty;
-    int64_t missing = 0;  // leading missing values while Empty
-    std::vector<int64_t> ints;
-    std::vector<double> floats;
-    std::vector<uint8_t> bools;
     std::vector<std::string> strings;
-    std::vector<size_t> negative_zeros;  // ints read from "-0", which become -0.0 as floats
+    std::vector<int64_t> negative_zeros;  // rows whose int was read from "-0": -0.0 as floats
     const char* first_missing = nullptr;
 
-    void push_int(int64_t v, std::string_view text) {
-        if (v == 0) {
-            size_t k = 0;
-            while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
-            if (k < text.size() && text[k] == '-') negative_zeros.push_back(ints.size());
-        }
-        ints.push_back(v);
+    void push_int(Slots slots, int64_t row, int64_t v, std::string_view text) {
+        if (v == 0 && is_negative_text(text)) negative_zeros.push_back(row);
+        slots[row] = v;
     }
 
-    void to_float() {
-        floats.reserve(ints.capacity());
-        floats.assign(static_cast<size_t>(missing), std::numeric_limits<double>::quiet_NaN());
-        for (int64_t v : ints) floats.push_back(static_cast<double>(v));
-        for (size_t i : negative_zeros) floats[static_cast<size_t>(missing) + i] = -0.0;
+    // The first `rows` slots, read as integers, become doubles.
+    void to_float(Slots slots, int64_t rows) {
+        if (kind == Kind::Int) {
+            for (int64_t r = 0; r < rows; ++r) slots.set_double(r, static_cast<double>(slots[r]));
+            for (int64_t r : negative_zeros) slots.set_double(r, -0.0);
+        }
         negative_zeros = {};
-        ints = {};
-        missing = 0;
         kind = Kind::Float;
     }
 };
@@ -209,8 +232,11 @@ struct Failure {
 struct Chunk {
     const char* begin = nullptr;
     const char* end = nullptr;       // nominal end: the next chunk's begin
-    const char* stopped = nullptr;   // where parsing actually stopped
-    int64_t rows = 0;
+    const char* stopped = nullptr;   // where counting actually stopped
+    const char* open_quote = nullptr;  // a quote the counting found never closed
+    int64_t count = 0;               // records, from the counting pass
+    int64_t first_row = 0;           // its first record's row in the table
+    int64_t rows = 0;                // records parsed
     std::vector<Piece> pieces;       // one per selected column
     Failure failure;
 };
@@ -222,13 +248,54 @@ struct Layout {
     std::vector<std::string> names;    // file column names
 };
 
+// Whether the line [p, e) is one the parser skips: blank, spaces and tabs only, or a comment
+// line (Tokenizer::skip_ignorable's rules for a line; `newline`: a '\n' follows it).
+bool ignorable_line(const char* p, const char* e, bool newline, const CsvOptions& opt) {
+    if (p == e) return true;
+    if (opt.comment != '\0' && *p == opt.comment) return true;
+    if (*p == '\r' && p + 1 == e && newline) return true;
+    const char* q = p;
+    while (q < e && (*q == ' ' || *q == '\t') && *q != opt.delimiter) ++q;
+    if (q == p) return false;
+    return q == e || (*q == '\r' && q + 1 == e && newline);
+}
+
+// Counts the records of [chunk.begin, chunk.end) exactly as ChunkParser will find them, and
+// where they end (chunk.stopped; past chunk.end when a split point fell inside a quoted field).
+void count_records(Chunk& chunk, const char* file_end, const CsvOptions& opt, Tokenizer& tok) {
+    const char* p = chunk.begin;
+    int64_t n = 0;
+    if (!std::memchr(p, opt.quote, static_cast<size_t>(chunk.end - p))) {
+        // No quotes: every newline ends a line, and chunk.end follows one (or ends the file).
+        while (p < chunk.end) {
+            const char* nl = static_cast<const char*>(
+                std::memchr(p, '\n', static_cast<size_t>(chunk.end - p)));
+            const char* line_end = nl ? nl : chunk.end;
+            if (!ignorable_line(p, line_end, nl != nullptr, opt)) ++n;
+            p = nl ? nl + 1 : chunk.end;
+        }
+    } else {
+        int64_t nfields = 0;
+        auto ignore = [](int64_t, std::string_view, const char*) {};
+        while (p < chunk.end) {
+            p = std::min(tok.skip_ignorable(p, file_end), chunk.end);
+            if (p >= chunk.end) break;
+            p = tok.record(p, file_end, ignore, nfields, chunk.open_quote);
+            if (!p) break;
+            ++n;
+        }
+    }
+    chunk.count = n;
+    chunk.stopped = p;
+}
+
 class ChunkParser {
 public:
-    ChunkParser(const Source& src, const CsvOptions& opt, const Layout& layout)
-        : src_(src), opt_(opt), layout_(layout), tok_(opt) {}
+    ChunkParser(const Source& src, const CsvOptions& opt, const Layout& layout, int64_t* block)
+        : src_(src), opt_(opt), layout_(layout), tok_(opt), block_(block) {}
 
-    // Parses [chunk.begin, chunk.end) with the given modes; a column found to hold strings is
-    // switched to String and the chunk parsed again.
+    // Parses [chunk.begin, chunk.end) into its rows of the block with the given modes; a column
+    // found to hold strings is switched to String and the chunk parsed again.
     void run(Chunk& chunk, std::vector<Mode> modes) {
         while (true) {
             const int64_t restart = parse(chunk, modes);
@@ -240,6 +307,7 @@ public:
 private:
     int64_t parse(Chunk& chunk, const std::vector<Mode>& modes) {
         const size_t n = layout_.file_column.size();
+        const int64_t stride = static_cast<int64_t>(n);
         chunk.pieces.assign(n, Piece{});
         chunk.rows = 0;
         chunk.failure = {};
@@ -253,6 +321,11 @@ private:
                 case Mode::String: piece.kind = Kind::String; break;
             }
         }
+        int64_t* const base = block_ + chunk.first_row * stride;
+        // Every file column read, none of the options' characters a digit or '-': while all
+        // columns hold integers, records of plain integers take the fast path.
+        // A column's kind never turns Int again once it is Float, Bool or String.
+        bool maybe_ints = fast_path_allowed(), plain_ints = false;
         int64_t restart = -1;
         const char* p = chunk.begin;
         const char* const end = src_.end();
@@ -262,14 +335,24 @@ private:
             p = std::min(tok_.skip_ignorable(p, end), chunk.end);
             if (p >= chunk.end) break;
             const char* record_start = p;
+            EMBER_ASSERT(chunk.rows < chunk.count, "read_csv: ", src_.path,
+                         ": the row count and the parse disagree at line ", src_.line_of(p));
+            const int64_t row = chunk.rows;
+            if (plain_ints) {
+                if (const char* next = plain_int_record(p, end, base + row * stride, n)) {
+                    p = next;
+                    ++chunk.rows;
+                    continue;
+                }
+            }
             int64_t nfields = 0;
             const char* open_quote = nullptr;
             auto on_field = [&](int64_t index, std::string_view text, const char* at) {
                 if (restart >= 0 || chunk.failure.where || index >= layout_.file_columns) return;
                 const int64_t j = layout_.slot[static_cast<size_t>(index)];
                 if (j < 0) return;
-                if (!add(chunk.pieces[static_cast<size_t>(j)], modes[static_cast<size_t>(j)], text,
-                         at, index, chunk.failure))
+                if (!add(chunk.pieces[static_cast<size_t>(j)], modes[static_cast<size_t>(j)],
+                         Slots{base + j, stride}, row, text, at, index, chunk.failure))
                     restart = j;
             };
             p = tok_.record(p, end, on_field, nfields, open_quote);
@@ -284,33 +367,63 @@ private:
                                  str_cat_fields(nfields)};
                 return -1;
             }
-            if (chunk.rows++ == 0) reserve(chunk, p - record_start);
+            ++chunk.rows;
+            if (maybe_ints) {
+                maybe_ints = plain_ints = true;
+                for (const Piece& piece : chunk.pieces) {
+                    plain_ints = plain_ints && piece.kind == Kind::Int;
+                    maybe_ints = maybe_ints && (piece.kind == Kind::Int || piece.kind == Kind::Empty);
+                }
+            }
         }
-        chunk.stopped = p;
+        EMBER_ASSERT(chunk.rows == chunk.count, "read_csv: ", src_.path, ": counted ", chunk.count,
+                     " records in a chunk but parsed ", chunk.rows);
         return -1;
     }
 
-    // Room for the rows the chunk likely holds, judged by its first record: fewer regrowths.
-    static void reserve(Chunk& chunk, int64_t record_bytes) {
-        const size_t rows = static_cast<size_t>((chunk.end - chunk.begin) / std::max<int64_t>(record_bytes, 1) + 16);
-        for (Piece& piece : chunk.pieces) {
-            switch (piece.kind) {
-                case Kind::Empty:
-                case Kind::Int: piece.ints.reserve(rows); break;
-                case Kind::Float: piece.floats.reserve(rows); break;
-                case Kind::Bool: piece.bools.reserve(rows); break;
-                case Kind::String: piece.strings.reserve(rows); break;
+    bool fast_path_allowed() const {
+        if (static_cast<int64_t>(layout_.file_column.size()) != layout_.file_columns) return false;
+        for (char c : {opt_.delimiter, opt_.quote, opt_.comment})
+            if (c == '-' || (c >= '0' && c <= '9')) return false;
+        return true;
+    }
+
+    // A record of `n` plain integers ("-"? and 1 to 18 digits, nothing else, no "-0") written
+    // to `out`; the position after its newline, or nullptr for anything else, which the general
+    // path then reads (and rewrites the row).
+    const char* plain_int_record(const char* p, const char* end, int64_t* out, size_t n) const {
+        for (size_t j = 0; j < n; ++j) {
+            const bool negative = p < end && *p == '-';
+            p += negative;
+            const char* digits = p;
+            uint64_t v = 0;
+            for (unsigned d; p < end && (d = static_cast<unsigned>(*p - '0')) <= 9; ++p) v = v * 10 + d;
+            const ptrdiff_t count = p - digits;
+            if (count == 0 || count > 18 || (negative && v == 0)) return nullptr;
+            out[j] = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+            if (j + 1 < n) {
+                if (p == end || *p != opt_.delimiter) return nullptr;
+                ++p;
+            } else if (p < end) {
+                if (*p == '\r' && p + 1 < end && p[1] == '\n') ++p;
+                if (*p != '\n') return nullptr;
+                ++p;
             }
         }
+        return p;
     }
 
     std::string str_cat_fields(int64_t nfields) const {
-        return ember::detail::str_cat("expected ", layout_.file_columns, " fields, found ", nfields);
+        const char* why = nfields < layout_.file_columns
+                              ? " (a short record: pandas would pad it with NaN, ember refuses it)"
+                              : "";
+        return ember::detail::str_cat("expected ", layout_.file_columns, " fields, found ", nfields,
+                                      why);
     }
 
-    // Adds one value; false when the column must be re-read as strings.
-    bool add(Piece& piece, Mode mode, std::string_view text, const char* at, int64_t column,
-             Failure& failure) {
+    // Adds one value in row `row`; false when the column must be re-read as strings.
+    static bool add(Piece& piece, Mode mode, Slots slots, int64_t row, std::string_view text,
+                    const char* at, int64_t column, Failure& failure) {
         const bool missing = detail::is_missing(text);
         if (missing && !piece.first_missing) piece.first_missing = at;
         auto fail = [&](const char* what) {
@@ -318,6 +431,7 @@ private:
                        ember::detail::str_cat(what, " \"", text, "\"")};
             return true;
         };
+        constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
         int64_t iv = 0;
         double fv = 0;
         switch (piece.kind) {
@@ -326,11 +440,14 @@ private:
                 return true;
             case Kind::Float:
                 if (missing) {
-                    piece.floats.push_back(std::numeric_limits<double>::quiet_NaN());
+                    slots.set_double(row, kNaN);
                     return true;
                 }
-                if (detail::parse_float64(text, fv)) {
-                    piece.floats.push_back(fv);
+                // An integer beyond int64 makes an inferred column strings wherever it comes
+                // (pandas reads it as a float only after a float: its result depends on the order).
+                if (detail::parse_float64(text, fv) &&
+                    (mode == Mode::Float || !beyond_int64(text))) {
+                    slots.set_double(row, fv);
                     return true;
                 }
                 if (mode == Mode::Float) return fail("cannot parse as float64:");
@@ -339,29 +456,29 @@ private:
                 if (mode == Mode::Int) {
                     if (missing) return fail("missing value in an int64 column (read it as float64 for NaN):");
                     if (!detail::parse_int64(text, iv)) return fail("cannot parse as int64:");
-                    piece.ints.push_back(iv);
+                    slots[row] = iv;
                     return true;
                 }
                 if (missing) {
-                    piece.to_float();
-                    piece.floats.push_back(std::numeric_limits<double>::quiet_NaN());
+                    piece.to_float(slots, row);
+                    slots.set_double(row, kNaN);
                     return true;
                 }
                 if (detail::parse_int64(text, iv)) {
-                    piece.push_int(iv, text);
+                    piece.push_int(slots, row, iv, text);
                     return true;
                 }
-                // An integer beyond int64 makes the column strings, as in pandas.
+                // An integer beyond int64 makes the column strings (pandas: uint64 or object).
                 if (!detail::is_integer_text(text) && detail::parse_float64(text, fv)) {
-                    piece.to_float();
-                    piece.floats.push_back(fv);
+                    piece.to_float(slots, row);
+                    slots.set_double(row, fv);
                     return true;
                 }
                 return false;
             case Kind::Bool: {
                 const int b = missing ? -1 : detail::parse_bool(text);
                 if (b >= 0) {
-                    piece.bools.push_back(static_cast<uint8_t>(b));
+                    slots[row] = b;
                     return true;
                 }
                 if (mode == Mode::Bool)
@@ -370,23 +487,28 @@ private:
             }
             case Kind::Empty:
                 if (missing) {
-                    ++piece.missing;
+                    slots.set_double(row, kNaN);
                     return true;
                 }
                 if (detail::parse_int64(text, iv)) {
-                    piece.kind = Kind::Int;
-                    piece.push_int(iv, text);
-                    if (piece.missing > 0) piece.to_float();
+                    if (row > 0) {  // after missing values: floats from here on
+                        piece.kind = Kind::Float;
+                        slots.set_double(row, static_cast<double>(iv));
+                        if (iv == 0 && is_negative_text(text)) slots.set_double(row, -0.0);
+                    } else {
+                        piece.kind = Kind::Int;
+                        piece.push_int(slots, row, iv, text);
+                    }
                     return true;
                 }
                 if (!detail::is_integer_text(text) && detail::parse_float64(text, fv)) {
-                    piece.to_float();
-                    piece.floats.push_back(fv);
+                    piece.kind = Kind::Float;
+                    slots.set_double(row, fv);
                     return true;
                 }
-                if (piece.missing == 0 && detail::parse_bool(text) >= 0) {
+                if (row == 0 && detail::parse_bool(text) >= 0) {
                     piece.kind = Kind::Bool;
-                    piece.bools.push_back(static_cast<uint8_t>(detail::parse_bool(text)));
+                    slots[row] = detail::parse_bool(text);
                     return true;
                 }
                 return false;
@@ -398,6 +520,7 @@ private:
     const CsvOptions& opt_;
     const Layout& layout_;
     Tokenizer tok_;
+    int64_t* block_;
 };
 
 // The type a column gets from its pieces, as pandas infers it over the whole column.
@@ -427,6 +550,12 @@ CsvType merged_type(const std::vector<Chunk>& chunks, size_t j) {
             where += " (\"" + layout.names[static_cast<size_t>(f.column)] + "\")";
     }
     EMBER_ERROR(where, ": ", f.message);
+}
+
+// A tensor of another 8-byte dtype over the same bytes (the block's float columns).
+Tensor same_bytes_as(const Tensor& block, DType dtype) {
+    return Tensor(make_intrusive<TensorImpl>(block.storage(), dtype, block.sizes(), block.strides(),
+                                             block.storage_offset()));
 }
 
 // Chunk starts: after the first newline outside quotes at or after each nominal split point.
@@ -540,17 +669,14 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
                                                                    : Mode::String;
     }
 
-    // Parse the chunks in parallel: each worker takes the next chunk until none is left.
+    // Each worker takes the next chunk until none is left.
     const int workers = options.num_threads > 0 ? options.num_threads : get_num_threads();
     const int64_t chunk_bytes = options.chunk_bytes > 0 ? options.chunk_bytes : kDefaultChunkBytes;
-    auto parse_all = [&](std::vector<Chunk>& chunks, const std::vector<std::vector<Mode>>& chunk_modes,
-                         const std::vector<size_t>& which) {
+    auto for_chunks = [&](size_t count, auto&& work) {
         std::atomic<size_t> next{0};
-        const int64_t w = std::min<int64_t>(workers, static_cast<int64_t>(which.size()));
+        const int64_t w = std::min<int64_t>(workers, static_cast<int64_t>(count));
         parallel_for(0, w, 1, [&](int64_t, int64_t) {
-            ChunkParser parser(src, options, layout);
-            for (size_t i; (i = next.fetch_add(1)) < which.size();)
-                parser.run(chunks[which[i]], chunk_modes[which[i]]);
+            for (size_t i; (i = next.fetch_add(1)) < count;) work(i);
         });
     };
     std::vector<const char*> starts = split_points(src, p, chunk_bytes, options.quote, workers);
@@ -559,23 +685,46 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
         chunks[i].begin = starts[i];
         chunks[i].end = i + 1 < starts.size() ? starts[i + 1] : end;
     }
-    std::vector<size_t> all(chunks.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    std::vector<std::vector<Mode>> chunk_modes(chunks.size(), modes);
-    parse_all(chunks, chunk_modes, all);
-    // A chunk that ran past its end means a split point fell inside a quoted field.
+    // Count the records of each chunk: their prefix sums place each chunk's rows in the block.
+    for_chunks(chunks.size(), [&](size_t i) {
+        Tokenizer counter(options);
+        count_records(chunks[i], end, options, counter);
+    });
+    // A chunk that ran past its end means a split point fell inside a quoted field: then the
+    // file is one chunk.
     for (size_t i = 0; i < chunks.size(); ++i) {
-        if (chunks[i].failure.where) report(src, layout, chunks[i].failure);
+        if (chunks[i].open_quote)
+            report(src, layout, {chunks[i].open_quote, -1, "a quoted field is never closed"});
         if (i + 1 < chunks.size() && chunks[i].stopped != chunks[i].end) {
             chunks.assign(1, Chunk{});
             chunks[0].begin = p;
             chunks[0].end = end;
-            chunk_modes.assign(1, modes);
-            ChunkParser(src, options, layout).run(chunks[0], modes);
-            if (chunks[0].failure.where) report(src, layout, chunks[0].failure);
+            count_records(chunks[0], end, options, tok);
+            if (chunks[0].open_quote)
+                report(src, layout, {chunks[0].open_quote, -1, "a quoted field is never closed"});
             break;
         }
     }
+    int64_t rows = 0;
+    for (Chunk& c : chunks) {
+        c.first_row = rows;
+        rows += c.count;
+    }
+    const int64_t width = static_cast<int64_t>(ncols);
+    Tensor block = empty({rows, width}, {.dtype = DType::Int64});
+    int64_t* const slots = block.data_ptr<int64_t>();
+
+    std::vector<std::vector<Mode>> chunk_modes(chunks.size(), modes);
+    auto parse_all = [&](const std::vector<size_t>& which) {
+        for_chunks(which.size(), [&](size_t k) {
+            ChunkParser(src, options, layout, slots).run(chunks[which[k]], chunk_modes[which[k]]);
+        });
+    };
+    std::vector<size_t> all(chunks.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    parse_all(all);
+    for (const Chunk& c : chunks)
+        if (c.failure.where) report(src, layout, c.failure);
 
     // Merge: pieces read as something else in a string column are read again as strings.
     std::vector<CsvType> types(ncols);
@@ -596,7 +745,7 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
         }
         if (redo) again.push_back(i);
     }
-    if (!again.empty()) parse_all(chunks, chunk_modes, again);
+    if (!again.empty()) parse_all(again);
     if (!options.missing_as_nan) {
         for (size_t j = 0; j < ncols; ++j) {
             if (types[j] == CsvType::String) continue;
@@ -608,14 +757,24 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
                                                                 " column (missing_as_nan is false)")});
         }
     }
+    // Integer pieces of float columns become doubles where they lie.
+    for_chunks(chunks.size(), [&](size_t i) {
+        Chunk& c = chunks[i];
+        for (size_t j = 0; j < ncols; ++j)
+            if (types[j] == CsvType::Float64 && c.pieces[j].kind == Kind::Int) {
+                const Slots column{slots + c.first_row * width + static_cast<int64_t>(j), width};
+                c.pieces[j].to_float(column, c.rows);
+            }
+    });
 
-    int64_t rows = 0;
-    std::vector<int64_t> offsets(chunks.size());
-    for (size_t i = 0; i < chunks.size(); ++i) {
-        offsets[i] = rows;
-        rows += chunks[i].rows;
-    }
+    // Numeric columns are views of the block; bools are copied out of it, strings gathered.
     std::vector<CsvColumn> columns(ncols);
+    bool all_int = true, all_float = true;
+    for (size_t j = 0; j < ncols; ++j) {
+        all_int = all_int && types[j] == CsvType::Int64;
+        all_float = all_float && types[j] == CsvType::Float64;
+    }
+    Tensor as_float = same_bytes_as(block, DType::Float64);
     parallel_for(0, static_cast<int64_t>(ncols), 1, [&](int64_t b, int64_t e) {
         for (int64_t jj = b; jj < e; ++jj) {
             const size_t j = static_cast<size_t>(jj);
@@ -623,36 +782,24 @@ CsvTable read_csv(const std::string& path, const CsvOptions& options) {
             col.type = types[j];
             if (col.type == CsvType::String) {
                 col.strings.reserve(static_cast<size_t>(rows));
-                for (Chunk& c : chunks)
+                for (Chunk& c : chunks) {
                     for (std::string& s : c.pieces[j].strings) col.strings.push_back(std::move(s));
-                continue;
-            }
-            const DType dtype = col.type == CsvType::Int64     ? DType::Int64
-                                : col.type == CsvType::Float64 ? DType::Float64
-                                                               : DType::Bool;
-            col.values = empty({rows}, {.dtype = dtype});
-            for (size_t i = 0; i < chunks.size(); ++i) {
-                Piece& piece = chunks[i].pieces[j];
-                const int64_t n = chunks[i].rows;
-                if (n == 0) continue;
-                if (dtype == DType::Int64) {
-                    std::memcpy(col.values.data_ptr<int64_t>() + offsets[i], piece.ints.data(),
-                                static_cast<size_t>(n) * sizeof(int64_t));
-                } else if (dtype == DType::Bool) {
-                    std::memcpy(static_cast<uint8_t*>(col.values.data_ptr()) + offsets[i],
-                                piece.bools.data(), static_cast<size_t>(n));
-                } else {
-                    if (piece.kind != Kind::Float) piece.to_float();
-                    std::memcpy(col.values.data_ptr<double>() + offsets[i], piece.floats.data(),
-                                static_cast<size_t>(n) * sizeof(double));
+                    c.pieces[j].strings = {};
                 }
-                piece = Piece{};
+            } else if (col.type == CsvType::Bool) {
+                col.values = empty({rows}, {.dtype = DType::Bool});
+                bool* out = col.values.data_ptr<bool>();
+                for (int64_t r = 0; r < rows; ++r) out[r] = slots[r * width + jj] != 0;
+            } else {
+                col.values = (col.type == CsvType::Int64 ? block : as_float).select(1, jj);
             }
         }
     });
     std::vector<std::string> names;
     for (int64_t f : layout.file_column) names.push_back(layout.names[static_cast<size_t>(f)]);
-    return CsvTable(std::move(names), std::move(columns), rows);
+    // The whole block is the table's tensor when every column is numeric of one type.
+    Tensor whole = all_int ? block : all_float ? as_float : Tensor();
+    return CsvTable(std::move(names), std::move(columns), rows, std::move(whole));
 }
 
 }  // namespace ember::io

@@ -75,9 +75,23 @@ bool is_integer_text(std::string_view s) {
 }
 
 bool parse_float64(std::string_view s, double& out) {
+    const std::string_view written = s;
     s = trim(s);
+    const bool negative = !s.empty() && s[0] == '-';
     if (!s.empty() && s[0] == '+') s.remove_prefix(1);
     if (s.empty() || s[0] == '+') return false;
+    // Words: pandas takes exactly [+-]inf or [+-]infinity in any case, without spaces around
+    // (from_chars would also take nan spellings, which pandas reads only as its NA strings).
+    const std::string_view word = negative ? s.substr(1) : s;
+    if (!word.empty() && ((word[0] | 0x20) >= 'a' && (word[0] | 0x20) <= 'z')) {
+        if (written.size() != s.size() + (written[0] == '+' ? 1 : 0)) return false;
+        std::string lower(word);
+        for (char& c : lower) c = static_cast<char>(c | 0x20);
+        if (lower != "inf" && lower != "infinity") return false;
+        out = negative ? -std::numeric_limits<double>::infinity()
+                       : std::numeric_limits<double>::infinity();
+        return true;
+    }
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     if (end != s.data() + s.size()) return false;
     if (ec == std::errc::result_out_of_range) {

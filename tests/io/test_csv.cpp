@@ -1,6 +1,7 @@
 // read_csv against pandas.read_csv (tools/golden/io_csv.py) on small files with the format's
 // edge cases, identical results for any thread count and chunk size, and the error paths.
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -68,7 +69,8 @@ void expect_matches(const CsvTable& table, const json& columns) {
             EXPECT_EQ(table.strings(name), values.get<std::vector<std::string>>());
             continue;
         }
-        const Tensor t = table[name];
+        // A numeric column is a strided view of the table's block: read it through contiguous().
+        const Tensor t = table[name].contiguous();
         ASSERT_EQ(t.dim(), 1);
         for (size_t i = 0; i < values.size(); ++i) {
             const int64_t row = static_cast<int64_t>(i);
@@ -122,6 +124,80 @@ TEST(Csv, ToTensorStacksColumns) {
     EXPECT_EQ(read_csv(csv_file("header_only.csv"), {.dtype = {{"a", CsvType::Float64}}})
                   .to_tensor({"a"}).sizes(),
               IntArrayRef({0, 1}));
+}
+
+TEST(Csv, ToTensorOfEveryColumnIsTheTableBlock) {
+    // All int64: the block itself, contiguous, sharing memory with the columns.
+    const std::string ints = write_temp("ints", "a,b,c\n1,2,3\n4,5,6\n7,8,9\n");
+    const CsvTable t = read_csv(ints);
+    const Tensor x = t.to_tensor({}, DType::Int64);
+    ASSERT_EQ(x.sizes(), IntArrayRef({3, 3}));
+    EXPECT_TRUE(x.is_contiguous());
+    EXPECT_FALSE(t["b"].is_contiguous());
+    EXPECT_EQ(t["b"].stride(0), 3);
+    EXPECT_EQ(t["b"].data_ptr(), static_cast<void*>(x.data_ptr<int64_t>() + 1));
+    EXPECT_EQ(t.to_tensor({"a", "b", "c"}, DType::Int64).data_ptr(), x.data_ptr());
+    EXPECT_EQ(x.to_vector<int64_t>(), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    // Another dtype, a subset or another order: a copy.
+    for (const Tensor& copy : {t.to_tensor({}, DType::Float64),
+                               t.to_tensor({"a", "b"}, DType::Int64),
+                               t.to_tensor({"c", "b", "a"}, DType::Int64)})
+        EXPECT_NE(copy.data_ptr(), x.data_ptr());
+    EXPECT_TENSOR_EQ(t.to_tensor({"c", "b", "a"}, DType::Int64), x.flip({1}));
+    // All float64: the block as float64; the int chunk of a float column is converted in place.
+    const std::string floats = write_temp("floats", "a,b\n1,-0\n2.5,3\n4,0.5\n");
+    for (int64_t chunk : {int64_t{0}, int64_t{1}}) {
+        const CsvTable f = read_csv(floats, {.chunk_bytes = chunk});
+        const Tensor y = f.to_tensor({}, DType::Float64);
+        EXPECT_EQ(y.data_ptr(), f["a"].data_ptr());
+        EXPECT_EQ(y.to_vector<double>(), (std::vector<double>{1, -0.0, 2.5, 3, 4, 0.5}));
+        EXPECT_TRUE(std::signbit(y.data_ptr<double>()[1]));
+    }
+    // Mixed numeric types: the columns share one block, to_tensor copies.
+    const CsvTable m = read_csv(write_temp("mixed_types", "i,f,s\n1,1.5,x\n2,2.5,y\n"));
+    EXPECT_EQ(m["i"].dtype(), DType::Int64);
+    EXPECT_EQ(m["f"].dtype(), DType::Float64);
+    EXPECT_EQ(m["i"].storage().get(), m["f"].storage().get());
+    EXPECT_EQ(m["f"].contiguous().to_vector<double>(), (std::vector<double>{1.5, 2.5}));
+    const Tensor mixed = m.to_tensor({"i", "f"}, DType::Float64);
+    EXPECT_EQ(mixed.to_vector<double>(), (std::vector<double>{1, 1.5, 2, 2.5}));
+    EXPECT_NE(mixed.storage().get(), m["i"].storage().get());
+}
+
+// The counting pass (a plain line count in a chunk without quote characters, the tokenizer in
+// one with them) must find exactly the records the parser does: blank, whitespace-only, CRLF and
+// comment lines, a lone '\r' inside a field, a last record without a newline.
+TEST(Csv, RowCountingAgreesWithTheParser) {
+    const std::string text =
+        "a,b,c\n\n1,2,xzy\n \t \n3,4,p\rq\r\n\r\n  \r\n#c,z\n5,6,yz\n\t\n7,8,\r\n"
+        "  9,10,\t s\n# z\n11,12,13";
+    const std::string path = write_temp("counting", text);
+    // With quote 'z' the chunks holding a 'z' are counted by the tokenizer; a 'z' mid-field is
+    // plain text either way.
+    const CsvTable ref = read_csv(path, {.comment = '#', .num_threads = 1});
+    ASSERT_EQ(ref.num_rows(), 6);
+    EXPECT_EQ(ref.strings("c"),
+              (std::vector<std::string>{"xzy", "p\rq", "yz", "", "\t s", "13"}));
+    EXPECT_EQ(ref["b"].contiguous().to_vector<int64_t>(),
+              (std::vector<int64_t>{2, 4, 6, 8, 10, 12}));
+    for (char quote : {'"', 'z'}) {
+        for (int64_t chunk : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{5}, int64_t{11}}) {
+            SCOPED_TRACE(std::string("quote ") + quote + " chunk_bytes=" + std::to_string(chunk));
+            const CsvTable t = read_csv(path, {.quote = quote, .comment = '#', .num_threads = 2,
+                                               .chunk_bytes = chunk});
+            ASSERT_EQ(t.num_rows(), 6);
+            EXPECT_EQ(t.strings("c"), ref.strings("c"));
+            EXPECT_TENSOR_EQ(t.to_tensor({"a", "b"}, DType::Int64),
+                             ref.to_tensor({"a", "b"}, DType::Int64));
+        }
+    }
+    // A tab delimiter: a line of tabs is a record of empty fields, not a blank line.
+    const std::string tabs = write_temp("tab_lines", "a\tb\n1\t2\n\t\n \n3\t4\n");
+    for (int64_t chunk : {int64_t{0}, int64_t{1}, int64_t{3}}) {
+        const CsvTable t = read_csv(tabs, {.delimiter = '\t', .chunk_bytes = chunk});
+        ASSERT_EQ(t.num_rows(), 3);
+        EXPECT_TRUE(std::isnan(t["a"].contiguous().to_vector<double>()[1]));
+    }
 }
 
 // A file with quoted newlines, a column that turns float late, one that turns string late,
@@ -195,14 +271,68 @@ TEST(Csv, OptionsDelimiterQuoteAndTypes) {
     EXPECT_EQ(io::csv_type_name(CsvType::Float64), std::string("float64"));
 }
 
+// Records of plain integers take a fast path while every column holds integers; anything else
+// in a record ("-0", a sign, spaces, 19 digits, a missing value, a float) sends it to the general
+// one. A digit as the quote character turns the fast path off: both must agree.
+TEST(Csv, PlainIntegerFastPathAgreesWithTheGeneralPath) {
+    const std::string path = write_temp(
+        "plain_ints", "a,b,c\n1,-2,3\r\n-0,+4, 5\n6,1234568901234568901,-9\n10,11,12\n"
+                      "\n13,,14\n15,16,2.5\n-1,-0,0\n99999999999999999999,1,2\n3,4,5");
+    for (int64_t chunk : {int64_t{0}, int64_t{1}, int64_t{9}, int64_t{30}}) {
+        SCOPED_TRACE("chunk_bytes=" + std::to_string(chunk));
+        const CsvTable fast = read_csv(path, {.chunk_bytes = chunk});
+        const CsvTable general = read_csv(path, {.quote = '7', .chunk_bytes = chunk});
+        ASSERT_EQ(fast.num_rows(), 9);
+        EXPECT_EQ(fast.type("a"), CsvType::String);
+        EXPECT_EQ(fast.strings("a"), general.strings("a"));
+        EXPECT_EQ(fast.type("b"), CsvType::Float64);  // the missing value
+        EXPECT_EQ(fast.type("c"), CsvType::Float64);  // 2.5
+        for (const char* name : {"b", "c"}) {
+            const Tensor x = fast[name].contiguous(), y = general[name].contiguous();
+            ASSERT_EQ(x.nbytes(), y.nbytes());
+            EXPECT_EQ(std::memcmp(x.data_ptr(), y.data_ptr(), static_cast<size_t>(x.nbytes())), 0)
+                << name;
+        }
+        EXPECT_TRUE(std::signbit(fast["b"].contiguous().to_vector<double>()[6]));  // "-0"
+        EXPECT_EQ(fast.strings("a")[1], "-0");
+    }
+    // Only integers: int64, "-0" read as 0.
+    const std::string ints_only = write_temp("ints_only", "a,b\n1,-0\n-2,3\r\n4,5");
+    for (const CsvTable& t : {read_csv(ints_only), read_csv(ints_only, {.quote = '7'})}) {
+        EXPECT_EQ(t.to_tensor({}, DType::Int64).to_vector<int64_t>(),
+                  (std::vector<int64_t>{1, 0, -2, 3, 4, 5}));
+    }
+    EXPECT_EMBER_ERROR(read_csv(write_temp("plain_short", "a,b\n1,2\n3\n")), "line 3",
+                       "expected 2 fields, found 1");
+    EXPECT_EMBER_ERROR(read_csv(write_temp("plain_long", "a,b\n1,2\n3,4,5\n")), "line 3",
+                       "expected 2 fields, found 3");
+}
+
+// pandas reads an integer beyond int64 as uint64 (up to 2^64-1, see the fixture) or object,
+// but as a float when a float came before it; ember makes such a column strings wherever the
+// integer lies, so that the result does not depend on the order or the chunks.
+TEST(Csv, IntegerBeyondInt64MakesTheColumnStrings) {
+    const std::string path = write_temp("beyond", "a,b\n2.5,1\n99999999999999999999,2\n-1,3\n");
+    for (int64_t chunk : {int64_t{0}, int64_t{1}, int64_t{9}}) {
+        const CsvTable t = read_csv(path, {.chunk_bytes = chunk});
+        EXPECT_EQ(t.strings("a"), (std::vector<std::string>{"2.5", "99999999999999999999", "-1"}));
+        EXPECT_EQ(t.type("b"), CsvType::Int64);
+        // Asked for float64, it is one.
+        const CsvTable f = read_csv(path, {.dtype = {{"a", CsvType::Float64}}, .chunk_bytes = chunk});
+        EXPECT_EQ(f["a"].contiguous().to_vector<double>(), (std::vector<double>{2.5, 1e20, -1}));
+    }
+}
+
 TEST(Csv, Errors) {
     EXPECT_EMBER_ERROR(read_csv(csv_file("does_not_exist.csv")), "read_csv", "cannot open",
                        "does_not_exist.csv");
     EXPECT_EMBER_ERROR(read_csv(csv_file("empty.csv")), "read_csv", "empty.csv", "no columns");
     EXPECT_EMBER_ERROR(read_csv(csv_file("too_many.csv")), "too_many.csv", "line 3", "column 4",
                        "expected 3 fields, found 4");
-    EXPECT_EMBER_ERROR(read_csv(csv_file("too_few.csv")), "too_few.csv", "line 3",
-                       "column 3 (\"c\")", "expected 3 fields, found 2");
+    for (int64_t chunk : {int64_t{0}, int64_t{1}, int64_t{4}})
+        EXPECT_EMBER_ERROR(read_csv(csv_file("too_few.csv"), {.num_threads = 2, .chunk_bytes = chunk}),
+                           "too_few.csv", "line 3", "column 3 (\"c\")", "expected 3 fields, found 2",
+                           "short record");
     EXPECT_EMBER_ERROR(read_csv(csv_file("semicolon.csv"), {.delimiter = ';'}), "line 3",
                        "expected 2 fields, found 3");
     EXPECT_EMBER_ERROR(read_csv(csv_file("unterminated.csv")), "unterminated.csv", "line 2",

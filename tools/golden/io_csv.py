@@ -2,7 +2,8 @@
 tests/data/csv/ (python3-pandas), as column names, dtypes and values.
 
 Dtypes map to ember's CSV types: int64, float64, bool, and object -> string (NaN in a string
-column -> "", as ember reads it). Floats use "nan"/"inf"/"-inf" strings like tensor_json.
+column -> "", as ember reads it). uint64 (pandas' type for integers in 2^63 .. 2^64-1) -> string:
+ember has no uint64 and keeps such a column's values as written (documented in io/csv.h). Floats use "nan"/"inf"/"-inf" strings like tensor_json.
 """
 import math
 import os
@@ -24,12 +25,18 @@ CASES = {
     "header_only": ("header_only.csv", {}, {}),
     "nonnumeric": ("nonnumeric.csv", {}, {}),
     "numbers": ("numbers.csv", {}, {}),
+    "spaces": ("spaces.csv", {}, {}),
+    "infinities": ("infinities.csv", {}, {}),
+    "beyond_int64": ("beyond_int64.csv", {}, {}),
+    "exponents": ("exponents.csv", {}, {}),
+    "spaced_inf": ("spaced_inf.csv", {}, {}),
     "selected": ("basic.csv", {"usecols": ["name", "id"]}, {"columns": ["name", "id"]}),
     "dtype_override": ("basic.csv", {"dtype": {"id": "float64", "score": "object"}},
                        {"dtype": {"id": "float64", "score": "string"}}),
 }
 
-TYPES = {"int64": "int64", "float64": "float64", "bool": "bool", "object": "string"}
+TYPES = {"int64": "int64", "float64": "float64", "bool": "bool", "object": "string",
+         "uint64": "string"}
 
 
 def value_json(v, kind):

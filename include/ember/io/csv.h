@@ -12,6 +12,18 @@
 // skipped. A record with more or fewer fields than the header is an error naming the file, line
 // and column (pandas pads a short record with NaN; ember refuses it). The file is parsed in
 // chunks on several threads; the result does not depend on the number of threads.
+//
+// Numbers as pandas' C parser reads them: spaces and tabs around a number are allowed
+// (" 12 " is 12), "inf"/"Infinity" in any case with an optional sign are infinities but not
+// with spaces around them, and a float beyond float64's range ("1e400") makes the column
+// string (one below it reads as 0). An integer beyond int64 makes the column string, with every
+// value as written, never wrapped or rounded: pandas reads 2^63 .. 2^64-1 as uint64, which ember
+// doesn't have, and after a float in the same column reads it as a float, an order dependence
+// ember doesn't copy. Asked for float64 (options.dtype), it is read as the nearest double.
+//
+// Memory: every numeric column is a view into one row-major [rows, columns] block of 8-byte
+// slots that the parser fills directly (a string or bool column's slots are unused), so a
+// column is a strided, non-contiguous tensor, and any column keeps the whole block alive.
 #pragma once
 
 #include <cstdint>
@@ -41,14 +53,16 @@ struct CsvOptions {
 class CsvColumn {
 public:
     CsvType type = CsvType::Float64;
-    Tensor values;                     // int64, float64 or bool, [rows]; undefined for strings
+    Tensor values;  // int64, float64 (a view of the table's block) or bool, [rows]; none for strings
     std::vector<std::string> strings;  // the values of a string column
 };
 
 class CsvTable {
 public:
     CsvTable() = default;
-    CsvTable(std::vector<std::string> names, std::vector<CsvColumn> columns, int64_t rows);
+    // `block`, if defined: the [rows, columns] tensor whose columns are `columns`' values.
+    CsvTable(std::vector<std::string> names, std::vector<CsvColumn> columns, int64_t rows,
+             Tensor block = Tensor());
 
     const std::vector<std::string>& column_names() const { return names_; }
     int64_t num_rows() const { return rows_; }
@@ -56,11 +70,15 @@ public:
     bool contains(const std::string& name) const;
     CsvType type(const std::string& name) const;
 
-    // A numeric or bool column as a 1-D tensor (shared, not copied); string columns are an error.
+    // A numeric or bool column as a 1-D tensor (shared, not copied: a numeric column is a strided
+    // view of the table's block); string columns are an error.
     Tensor operator[](const std::string& name) const;
     // A string column's values.
     const std::vector<std::string>& strings(const std::string& name) const;
-    // The named columns (all when empty) side by side: [rows, columns] of `dtype`.
+    // The named columns (all when empty) side by side: [rows, columns] of `dtype`, a new tensor;
+    // except when they are all the table's columns in order, all of type `dtype` (int64 or
+    // float64): then it is the table's block itself, not a copy, sharing memory with the table
+    // and its columns (like torch.from_numpy(frame.values)).
     Tensor to_tensor(const std::vector<std::string>& columns = {}, DType dtype = DType::Float32) const;
 
 private:
@@ -69,6 +87,7 @@ private:
     std::vector<std::string> names_;
     std::vector<CsvColumn> columns_;
     int64_t rows_ = 0;
+    Tensor block_;
 };
 
 CsvTable read_csv(const std::string& path, const CsvOptions& options = {});
