@@ -3,7 +3,7 @@
 PRESET ?= $(if $(CI),ci,release)
 JOBS ?= $(shell nproc)
 
-.PHONY: all build test deps bench golden clean
+.PHONY: all build test deps bench golden clean example-vision
 
 all: build
 
@@ -16,6 +16,10 @@ build: deps
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# The seed's torchvision section: Fashion-MNIST through the seed's transform and a DataLoader.
+example-vision: build
+	build/$(PRESET)/examples/fashion_mnist_batches build/$(PRESET)/data
 
 # ember and LibTorch side by side, then the ratios (see bench/README.md). BENCH_FLAGS go to
 # bench/compare.py, e.g. BENCH_FLAGS=--benchmark_filter=mm_ or BENCH_FLAGS="--repetitions 3".
