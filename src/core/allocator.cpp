@@ -1,6 +1,7 @@
 // The caching CPU allocator (see include/ember/core/allocator.h).
 #include "ember/core/allocator.h"
 
+#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
@@ -39,7 +40,6 @@ struct Cache {
     std::vector<void*> free_blocks[kNumClasses];
     size_t cached_bytes = 0;
     size_t limit;
-    uint64_t hits = 0, misses = 0;
 
     Cache() {
         limit = size_t(2) << 30;
@@ -65,11 +65,81 @@ Cache& cache() {
     return *c;
 }
 
+std::atomic<uint64_t> hits{0}, misses{0};
+// Bytes idle in the threads' own caches (counted in cpu_allocator_stats().cached_bytes).
+std::atomic<size_t> thread_cached_bytes{0};
+
+// Each thread keeps a few small blocks per class for itself, so that threads allocating many
+// small tensors at once (DataLoader workers: a sample's tensors, then the batch) do not queue
+// on the shared cache's mutex. Larger blocks go straight to the shared cache.
+constexpr size_t kThreadBlockMax = size_t(256) << 10;
+constexpr size_t kThreadBlocksPerClass = 4;
+
+struct ThreadCache {
+    std::vector<void*> blocks[kNumClasses];
+    size_t bytes[kNumClasses] = {};  // the class's block size (set when first used)
+
+    // Hands the blocks to the shared cache (or the system, beyond its limit).
+    void flush() {
+        Cache& c = cache();
+        std::lock_guard<std::mutex> lock(c.mutex);
+        for (int i = 0; i < kNumClasses; ++i) {
+            for (void* p : blocks[i]) {
+                thread_cached_bytes -= bytes[i];
+                if (c.cached_bytes + bytes[i] <= c.limit) {
+                    c.free_blocks[i].push_back(p);
+                    c.cached_bytes += bytes[i];
+                } else {
+                    std::free(p);
+                }
+            }
+            blocks[i].clear();
+        }
+    }
+    // Frees the blocks to the system.
+    void release() {
+        for (int i = 0; i < kNumClasses; ++i) {
+            for (void* p : blocks[i]) {
+                thread_cached_bytes -= bytes[i];
+                std::free(p);
+            }
+            blocks[i].clear();
+        }
+    }
+    ~ThreadCache();
+};
+
+// Set once the thread's cache is gone (tensors freed later in the thread's or the program's
+// teardown go to the shared cache). A plain bool: it outlives the thread's other locals.
+thread_local bool thread_cache_gone = false;
+
+ThreadCache::~ThreadCache() {
+    flush();
+    thread_cache_gone = true;
+}
+
+ThreadCache* thread_cache() {
+    if (thread_cache_gone) return nullptr;
+    thread_local ThreadCache tc;
+    return &tc;
+}
+
 }  // namespace
 
 void* cpu_allocate(size_t nbytes) {
     if (nbytes == 0) return nullptr;
     SizeClass sc = size_class(nbytes);
+    ThreadCache* tc = sc.bytes <= kThreadBlockMax ? thread_cache() : nullptr;
+    if (tc) {
+        std::vector<void*>& mine = tc->blocks[sc.index];
+        if (!mine.empty()) {
+            void* p = mine.back();
+            mine.pop_back();
+            thread_cached_bytes -= sc.bytes;
+            hits.fetch_add(1, std::memory_order_relaxed);
+            return p;
+        }
+    }
     Cache& c = cache();
     {
         std::lock_guard<std::mutex> lock(c.mutex);
@@ -78,11 +148,11 @@ void* cpu_allocate(size_t nbytes) {
             void* p = blocks.back();
             blocks.pop_back();
             c.cached_bytes -= sc.bytes;
-            ++c.hits;
+            hits.fetch_add(1, std::memory_order_relaxed);
             return p;
         }
-        ++c.misses;
     }
+    misses.fetch_add(1, std::memory_order_relaxed);
     void* p = std::aligned_alloc(kAlignment, sc.bytes);
     if (!p) {
         cpu_empty_cache();  // give the cache back and try once more
@@ -95,6 +165,17 @@ void* cpu_allocate(size_t nbytes) {
 void cpu_free(void* p, size_t nbytes) {
     if (!p) return;
     SizeClass sc = size_class(nbytes);
+    ThreadCache* tc = sc.bytes <= kThreadBlockMax ? thread_cache() : nullptr;
+    if (tc) {
+        std::vector<void*>& mine = tc->blocks[sc.index];
+        if (mine.size() < kThreadBlocksPerClass) {
+            if (mine.capacity() == 0) mine.reserve(kThreadBlocksPerClass);
+            tc->bytes[sc.index] = sc.bytes;
+            mine.push_back(p);
+            thread_cached_bytes += sc.bytes;
+            return;
+        }
+    }
     Cache& c = cache();
     {
         std::lock_guard<std::mutex> lock(c.mutex);
@@ -110,10 +191,11 @@ void cpu_free(void* p, size_t nbytes) {
 CpuAllocatorStats cpu_allocator_stats() {
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
-    return {c.cached_bytes, c.limit, c.hits, c.misses};
+    return {c.cached_bytes + thread_cached_bytes.load(), c.limit, hits.load(), misses.load()};
 }
 
 void cpu_empty_cache() {
+    if (ThreadCache* tc = thread_cache()) tc->release();
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     c.release_all();
