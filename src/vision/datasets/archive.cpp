@@ -21,10 +21,16 @@ namespace fs = std::filesystem;
 std::string read_file(const std::string& path, const std::string& who) {
     std::error_code ec;
     EMBER_CHECK(!fs::is_directory(path, ec), who, ": ", path, " is a folder, not a file");
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     EMBER_CHECK(in.good(), who, ": cannot open ", path, " (", std::strerror(errno), ")");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EMBER_CHECK(!in.bad(), who, ": error while reading ", path);
+    // One read of the whole file (a byte-at-a-time stream copy took 40% of decoding MNIST).
+    const std::streamsize size = in.tellg();
+    EMBER_CHECK(size >= 0, who, ": cannot tell the size of ", path);
+    std::string bytes(static_cast<size_t>(size), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), size);
+    EMBER_CHECK(in.gcount() == size, who, ": error while reading ", path, " (read ", in.gcount(),
+                " of ", size, " bytes)");
     return bytes;
 }
 
@@ -60,6 +66,14 @@ bool is_gzip(std::string_view bytes) {
 
 std::string gunzip(std::string_view bytes, const std::string& path) {
     std::string out;
+    // The trailer's ISIZE (the size modulo 2^32) is a good first guess for the output; capped,
+    // since a truncated file's last bytes are no trailer.
+    if (bytes.size() >= 18) {
+        const auto* t = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - 4);
+        const size_t isize = uint32_t(t[0]) | uint32_t(t[1]) << 8 | uint32_t(t[2]) << 16 |
+                             uint32_t(t[3]) << 24;
+        out.reserve(std::min(isize, 16 * bytes.size()));
+    }
     z_stream zs{};
     // 16 + MAX_WBITS: a gzip header and trailer around the deflate stream.
     EMBER_CHECK(inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK, "gunzip: zlib initialisation failed");
