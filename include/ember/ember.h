@@ -30,6 +30,7 @@
 #include "ember/io/npy.h"
 #include "ember/data/data.h"
 #include "ember/io/serialize.h"
+#include "ember/metrics/metrics.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
 #include "ember/vision/vision.h"
