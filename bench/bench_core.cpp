@@ -197,6 +197,19 @@ void register_all() {
     // Kernels inside DataLoader workers run on one thread: the dimension is the worker count.
     for (int w : {0, 1, 2})
         add("dataloader_60k_w" + std::to_string(w) + "/ember/threads:1", dataloader_epoch, w);
+    // Fashion-MNIST: the decode runs on one thread on both sides; epochs by worker count.
+    add("fmnist_decode/ember/threads:1", fashion_mnist_decode, false);
+    add("fmnist_decode_gz/ember/threads:1", fashion_mnist_decode, true);
+#ifdef EMBER_BENCH_WITH_TORCH
+    add("fmnist_decode/libtorch/threads:1", libtorch::mnist_decode);
+#endif
+    for (int w : {0, 2}) {
+        const std::string name = "fmnist_epoch_w" + std::to_string(w);
+        add(name + "/ember/threads:1", fashion_mnist_epoch, w);
+#ifdef EMBER_BENCH_WITH_TORCH
+        add(name + "/libtorch/threads:1", libtorch::mnist_epoch, w);
+#endif
+    }
     for (int t : {1, 2}) {
         const std::string th = "/threads:" + std::to_string(t);
         add("add_1elem/ember" + th, ember_add_one_element, t);

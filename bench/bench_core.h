@@ -42,6 +42,12 @@ void adam_step(benchmark::State& state, int threads);
 // 64, with `workers` worker threads.
 void dataloader_epoch(benchmark::State& state, int workers);
 void adam_traffic_loop(benchmark::State& state, int threads);
+// The vision workloads (bench_vision.cpp, bench_vision_torch.cpp) over Debian's Fashion-MNIST:
+// decoding the training set (ember from the decompressed files or the .gz archives), and an
+// epoch of ToTensor + Normalize at batch 64 with `workers` worker threads.
+std::string decompressed_fashion_mnist();  // the folder of the decompressed IDX files
+void fashion_mnist_decode(benchmark::State& state, bool gzipped);
+void fashion_mnist_epoch(benchmark::State& state, int workers);
 
 #ifdef EMBER_BENCH_WITH_TORCH
 namespace libtorch {
@@ -54,6 +60,8 @@ void add_large(benchmark::State& state, int threads);
 void add_large_inplace(benchmark::State& state, int threads);
 void sum_large(benchmark::State& state, int threads);
 void mm(benchmark::State& state, int threads, int64_t n);
+void mnist_decode(benchmark::State& state);
+void mnist_epoch(benchmark::State& state, int workers);
 }  // namespace libtorch
 #endif
 
