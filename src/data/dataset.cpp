@@ -1,4 +1,4 @@
-// TensorDataset, ConcatDataset's index mapping and random_split's lengths and permutation.
+// TensorDataset's checks, ConcatDataset's index mapping and random_split's lengths and permutation.
 #include "ember/data/dataset.h"
 
 #include <algorithm>
@@ -7,27 +7,23 @@
 #include "ember/core/error.h"
 #include "ember/core/warning.h"
 #include "ember/ops/random.h"
+#include "ops/util.h"
 
 namespace ember::data {
 
-TensorDataset::TensorDataset(Tensor data, Tensor target)
-    : data_(std::move(data)), target_(std::move(target)) {
-    EMBER_CHECK(data_.dim() > 0 && target_.dim() > 0,
-                "TensorDataset: tensors need at least one dim, got data of ", data_.dim(),
-                " dims and target of ", target_.dim());
-    EMBER_CHECK(data_.size(0) == target_.size(0),
-                "TensorDataset: size mismatch between tensors: data has ", data_.size(0),
-                " samples, target has ", target_.size(0));
-}
-
-int64_t TensorDataset::size() const { return data_.size(0); }
-
-std::pair<Tensor, Tensor> TensorDataset::get(int64_t index) const {
-    detail::check_index("TensorDataset", index, size());
-    return {data_[index], target_[index]};
-}
-
 namespace detail {
+
+void check_tensor_dataset(const Tensor* tensors, size_t count) {
+    EMBER_CHECK(count > 0, "TensorDataset: at least one tensor is required");
+    for (size_t k = 0; k < count; ++k) {
+        tensors[k].check_defined("TensorDataset");
+        EMBER_CHECK(tensors[k].dim() > 0, "TensorDataset: tensor ", k,
+                    " has no dim to index samples along: ", ember::detail::describe(tensors[k]));
+        EMBER_CHECK(tensors[k].size(0) == tensors[0].size(0),
+                    "TensorDataset: size mismatch between tensors: tensor 0 has ",
+                    tensors[0].size(0), " samples, tensor ", k, " has ", tensors[k].size(0));
+    }
+}
 
 void index_out_of_range(const char* who, int64_t index, int64_t size) {
     EMBER_ERROR(who, ": index ", index, " is out of range for a dataset of size ", size);

@@ -36,6 +36,29 @@ TEST(TensorDataset, NonContiguousAndEmpty) {
     EXPECT_EQ(empty_ds.size(), 0);
 }
 
+TEST(TensorDataset, OneOrThreeTensorsGiveArraysAndCollate) {
+    TensorDataset one(arange(5.0));
+    static_assert(std::is_same_v<decltype(one.get(0)), std::array<Tensor, 1>>);
+    EXPECT_EQ(one.get(4)[0].item<double>(), 4.0);
+    TensorDataset three(arange(6.0).view({3, 2}), arange(3), full({3}, 0.5));
+    auto [x, y, w] = three.get(2);
+    EXPECT_TENSOR_EQ(x, tensor({4.0f, 5.0f}));
+    EXPECT_EQ(y.item<int64_t>(), 2);
+    EXPECT_EQ(w.item<float>(), 0.5f);
+    // Batches keep the three fields, each stacked.
+    DataLoader loader(three, {.batch_size = 2});
+    int64_t batches = 0;
+    for (auto& batch : loader) {
+        EXPECT_EQ(batch[0].size(0), batches == 0 ? 2 : 1);
+        EXPECT_EQ(batch[1].dtype(), int64);
+        ++batches;
+    }
+    EXPECT_EQ(batches, 2);
+    EXPECT_EMBER_ERROR(TensorDataset(zeros({3}), zeros({3}), zeros({2})), "TensorDataset",
+                       "tensor 2 has 2");
+    EXPECT_EMBER_ERROR(TensorDataset(Tensor{}), "TensorDataset");
+}
+
 TEST(Subset, MapsIndices) {
     TensorDataset ds(arange(10), arange(10) * 2);
     Subset sub(ds, {7, 2, 5});

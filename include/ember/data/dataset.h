@@ -6,6 +6,7 @@
 // from several DataLoader worker threads at once, so it must not change shared state.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <memory>
@@ -65,19 +66,6 @@ DatasetPtr<typename T::sample_type> hold_dataset(std::shared_ptr<T> dataset) {
     return dataset;
 }
 
-// (data[i], target[i]) for two tensors sharing size(0).
-class TensorDataset : public Dataset<std::pair<Tensor, Tensor>> {
-public:
-    TensorDataset(Tensor data, Tensor target);
-    int64_t size() const override;
-    std::pair<Tensor, Tensor> get(int64_t index) const override;
-    const Tensor& data() const { return data_; }
-    const Tensor& target() const { return target_; }
-
-private:
-    Tensor data_, target_;
-};
-
 namespace detail {
 [[noreturn]] void index_out_of_range(const char* who, int64_t index, int64_t size);
 // Checks an index against a dataset size (negative indices are not allowed), naming `who`.
@@ -90,7 +78,45 @@ std::pair<size_t, int64_t> locate_concat(const std::vector<int64_t>& cumulative_
 // random_split: the lengths (integers or fractions), then the permuted index lists.
 std::vector<std::vector<int64_t>> split_indices(int64_t n, const std::vector<double>& lengths,
                                                 std::optional<Generator> generator);
+// TensorDataset's checks: at least one tensor, each with a dim, all sharing size(0).
+void check_tensor_dataset(const Tensor* tensors, size_t count);
 }  // namespace detail
+
+// A TensorDataset's sample: a (data, target) pair for two tensors (Dataset's default sample),
+// else one tensor per input in a std::array (tuple-like, as PyTorch returns a tuple).
+template <size_t N>
+using TensorSample = std::conditional_t<N == 2, std::pair<Tensor, Tensor>, std::array<Tensor, N>>;
+
+// torch.utils.data.TensorDataset: sample i is (tensors[0][i], tensors[1][i], ...) for tensors
+// sharing size(0). `TensorDataset ds(x, y)` serves (x[i], y[i]) pairs; `TensorDataset ds(x)` or
+// `TensorDataset ds(x, y, w)` serve std::arrays of one or three tensors.
+template <size_t N = 2>
+class TensorDataset : public Dataset<TensorSample<N>> {
+public:
+    template <class... T>
+        requires(sizeof...(T) == N && (std::convertible_to<T, Tensor> && ...))
+    explicit TensorDataset(T&&... tensors) : tensors_{Tensor(std::forward<T>(tensors))...} {
+        detail::check_tensor_dataset(tensors_.data(), N);
+    }
+
+    int64_t size() const override { return tensors_[0].size(0); }
+    TensorSample<N> get(int64_t index) const override {
+        detail::check_index("TensorDataset", index, size());
+        if constexpr (N == 2) {
+            return {tensors_[0][index], tensors_[1][index]};
+        } else {
+            TensorSample<N> sample;
+            for (size_t k = 0; k < N; ++k) sample[k] = tensors_[k][index];
+            return sample;
+        }
+    }
+    const std::array<Tensor, N>& tensors() const { return tensors_; }
+
+private:
+    std::array<Tensor, N> tensors_;
+};
+template <class... T>
+TensorDataset(T&&...) -> TensorDataset<sizeof...(T)>;
 
 // subset.get(i) == dataset.get(indices[i]).
 template <class Sample>
