@@ -1,19 +1,16 @@
 // Aggregation metrics and MetricCollection.
 #include <cmath>
 
+#include "metrics/fixtures.h"
 #include "support/golden.h"
 
 using namespace ember;
 using ember::test::json;
-using ember::test::load_golden;
 using ember::test::tensor_from_json;
 
 namespace {
 
-const json& fixture() {
-    static const json f = load_golden("metrics_regression");
-    return f;
-}
+const json& fixture() { return test::metrics_fixture("metrics_regression"); }
 
 template <class M>
 void check_aggregator(const std::string& key, M metric) {

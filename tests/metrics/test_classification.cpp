@@ -1,29 +1,22 @@
 // Classification metrics (functional and stateful) against torchmetrics fixtures.
 #include <memory>
 
+#include "metrics/fixtures.h"
 #include "support/golden.h"
 
 using namespace ember;
 using ember::test::json;
-using ember::test::load_golden;
 using ember::test::tensor_from_json;
 
 namespace {
 
-const json& fixture() {
-    static const json f = load_golden("metrics_classification");
-    return f;
-}
+const json& fixture() { return test::metrics_fixture("metrics_classification"); }
 
 std::pair<Tensor, Tensor> input(const std::string& name) {
-    const json& in = fixture()["inputs"][name];
-    return {tensor_from_json(in["preds"]), tensor_from_json(in["target"])};
+    return test::metrics_input(fixture(), name);
 }
 
-std::optional<int64_t> ignore_of(const json& a) {
-    if (a.contains("ignore_index")) return a["ignore_index"].get<int64_t>();
-    return std::nullopt;
-}
+std::optional<int64_t> ignore_of(const json& a) { return test::ignore_index_of(a); }
 metrics::BinaryOptions binary_opts(const json& a) {
     return {.threshold = a.value("threshold", 0.5),
             .multidim_average = a.value("multidim_average", std::string("global")),

@@ -1,23 +1,19 @@
 // Regression metrics (functional and stateful) against torchmetrics fixtures.
 #include <memory>
 
+#include "metrics/fixtures.h"
 #include "support/golden.h"
 
 using namespace ember;
 using ember::test::json;
-using ember::test::load_golden;
 using ember::test::tensor_from_json;
 
 namespace {
 
-const json& fixture() {
-    static const json f = load_golden("metrics_regression");
-    return f;
-}
+const json& fixture() { return test::metrics_fixture("metrics_regression"); }
 
 std::pair<Tensor, Tensor> input(const std::string& name) {
-    const json& in = fixture()["inputs"][name];
-    return {tensor_from_json(in["preds"]), tensor_from_json(in["target"])};
+    return test::metrics_input(fixture(), name);
 }
 
 Tensor functional_of(const json& c, const Tensor& p, const Tensor& t) {
