@@ -33,4 +33,5 @@
 #include "ember/metrics/metrics.h"
 #include "ember/nn/nn.h"
 #include "ember/optim/optim.h"
+#include "ember/tensorboard/tensorboard.h"
 #include "ember/vision/vision.h"
