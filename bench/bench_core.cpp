@@ -203,6 +203,9 @@ void register_all() {
 #ifdef EMBER_BENCH_WITH_TORCH
     add("fmnist_decode/libtorch/threads:1", libtorch::mnist_decode);
 #endif
+    add("tb_add_scalar_number/ember/threads:1", tensorboard_add_scalar, false, false);
+    add("tb_add_scalar_tensor/ember/threads:1", tensorboard_add_scalar, true, false);
+    add("tb_sustained/ember/threads:1", tensorboard_add_scalar, false, true);
     for (int w : {0, 2}) {
         const std::string name = "fmnist_epoch_w" + std::to_string(w);
         add(name + "/ember/threads:1", fashion_mnist_epoch, w);

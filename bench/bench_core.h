@@ -48,6 +48,8 @@ void adam_traffic_loop(benchmark::State& state, int threads);
 std::string decompressed_fashion_mnist();  // the folder of the decompressed IDX files
 void fashion_mnist_decode(benchmark::State& state, bool gzipped);
 void fashion_mnist_epoch(benchmark::State& state, int workers);
+// The TensorBoard workload (bench_tensorboard.cpp): 10,000 add_scalar calls per iteration.
+void tensorboard_add_scalar(benchmark::State& state, bool tensor_value, bool time_flush);
 
 #ifdef EMBER_BENCH_WITH_TORCH
 namespace libtorch {
