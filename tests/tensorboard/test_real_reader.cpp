@@ -21,19 +21,21 @@ using test_util::TempLogDir;
 
 const std::filesystem::path kRoot = std::filesystem::path(EMBER_GOLDEN_DIR) / ".." / "..";
 
-// The venv's python, or "" (with the reason in why) when it or its tensorboard is missing.
+// The python of the venv CTest makes (tools/tensorboard_venv.sh), else of the golden venv, or ""
+// (with the reason in why) when neither has the tensorboard package.
 std::string reader_python(std::string& why) {
-    const std::filesystem::path python = kRoot / "build" / "golden-venv" / "bin" / "python";
-    if (!std::filesystem::exists(python)) {
-        why = python.string() + " does not exist";
-        return "";
+    for (const std::filesystem::path& venv :
+         {std::filesystem::path(EMBER_TENSORBOARD_VENV), kRoot / "build" / "golden-venv"}) {
+        const std::filesystem::path python = venv / "bin" / "python";
+        if (!std::filesystem::exists(python)) continue;
+        const std::string probe = "'" + python.string() + "' -c 'import tensorboard' 2>/dev/null";
+        if (std::system(probe.c_str()) == 0) return python.string();
     }
-    const std::string probe = "'" + python.string() + "' -c 'import tensorboard' 2>/dev/null";
-    if (std::system(probe.c_str()) != 0) {
-        why = "the golden venv has no tensorboard package";
-        return "";
-    }
-    return python.string();
+    why = "neither ";
+    why += EMBER_TENSORBOARD_VENV;
+    why += " (made by tools/tensorboard_venv.sh when CTest runs) nor build/golden-venv has the "
+           "tensorboard package";
+    return "";
 }
 
 // Runs tools/golden/<script> with the arguments and parses the JSON it prints.
