@@ -59,17 +59,19 @@ json read_with_tensorboard(const std::string& python, const std::string& log_dir
     return run_script(python, "tensorboard_read.py", {log_dir});
 }
 
-#define SKIP_WITHOUT_TENSORBOARD(python)                                                       \
+// Without TensorBoard's reader these tests fail (never skip), saying how to get it.
+#define REQUIRE_TENSORBOARD(python)                                                            \
     std::string why_;                                                                          \
     const std::string python = reader_python(why_);                                            \
     if (python.empty())                                                                        \
-        GTEST_SKIP() << "TensorBoard's reader is unavailable (" << why_                        \
-                     << "); install it with: python3 -m venv --system-site-packages "           \
-                        "build/golden-venv && build/golden-venv/bin/pip install -r "           \
-                        "tools/golden/requirements.txt"
+        FAIL() << "TensorBoard's reader is unavailable (" << why_                              \
+               << "); CTest makes it with tools/tensorboard_venv.sh (needs python3-venv from "  \
+                  "scripts/install-deps and PyPI), or run: python3 -m venv "                   \
+                  "--system-site-packages build/golden-venv && build/golden-venv/bin/pip "     \
+                  "install -r tools/golden/requirements.txt"
 
 TEST(TensorboardRealReader, ReadsEverySummaryKind) {
-    SKIP_WITHOUT_TENSORBOARD(python);
+    REQUIRE_TENSORBOARD(python);
     TempLogDir dir;
     const Tensor hist_values = randn({200});
     const Tensor hist_values2 = rand({3, 5}).mul(10);
@@ -161,7 +163,7 @@ TEST(TensorboardRealReader, ReadsEverySummaryKind) {
 // The seed's loop (nn::Linear, MSELoss, SGD with momentum, LambdaLR) logging
 // writer.add_scalar("Loss", loss, epoch), then close(): TensorBoard reads the same values.
 TEST(TensorboardRealReader, SeedLoopLossesReadBackAsWritten) {
-    SKIP_WITHOUT_TENSORBOARD(python);
+    REQUIRE_TENSORBOARD(python);
     TempLogDir dir;
     manual_seed(0);
     nn::Linear model(1, 1);
@@ -198,7 +200,7 @@ TEST(TensorboardRealReader, SeedLoopLossesReadBackAsWritten) {
 
 // `tensorboard --logdir` serves what ember wrote: its HTTP API returns the scalars of a run.
 TEST(TensorboardRealReader, ServerHttpApiReturnsTheScalars) {
-    SKIP_WITHOUT_TENSORBOARD(python);
+    REQUIRE_TENSORBOARD(python);
     TempLogDir dir;
     std::vector<float> written;
     {
