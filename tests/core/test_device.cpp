@@ -26,6 +26,9 @@ TEST(Device, CpuOnlyBuildExplainsCuda) {
     EXPECT_EMBER_ERROR(ones({2}).to(Device("cuda:0")), "ember was built without CUDA");
     EXPECT_EMBER_ERROR(ones({2}).cuda(), "ember was built without CUDA");
     EXPECT_EMBER_ERROR(tensor({1., 2.}, {.device = kCUDA}), "ember was built without CUDA");
+    // The message names the device asked for.
+    EXPECT_EMBER_ERROR(tensor({{1, 2}, {3, 4}}, {.device = "cuda:0"}),
+                       "ember was built without CUDA: cannot place a tensor on cuda:0");
 }
 
 TEST(DType, NamesPromotionAndCasting) {
