@@ -1,6 +1,12 @@
 // Sequential, ModuleList: children by index.
 #include "ember/nn/container.h"
 
+void ember::detail::wrong_child_type(const nn::Module& container, size_t i,
+                                     const nn::Module& child, const std::type_info& wanted) {
+    EMBER_ERROR(container.type_name(), ".at<", short_type_name(wanted), ">(", i, "): child ", i,
+                " is a ", child.type_name());
+}
+
 namespace ember::nn {
 
 Tensor Sequential::forward(const Tensor& input) {

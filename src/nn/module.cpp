@@ -12,6 +12,17 @@
 #include "ember/autograd/node.h"
 #include "ops/util.h"
 
+std::string ember::detail::short_type_name(const std::type_info& type) {
+    const char* mangled = type.name();
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+    std::string name = status == 0 && demangled ? demangled : mangled;
+    std::free(demangled);
+    size_t template_start = name.find('<');
+    size_t colon = name.rfind("::", template_start);
+    return colon == std::string::npos ? name : name.substr(colon + 2);
+}
+
 namespace ember::nn {
 
 namespace {
@@ -61,16 +72,8 @@ void Module::rethrow_with_prefix(const Error& e) const {
     throw ModuleError(what.rfind(prefix, 0) == 0 ? what : prefix + what);
 }
 
-std::string Module::type_name() const {
-    const char* mangled = typeid(*this).name();
-    int status = 0;
-    char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
-    std::string name = status == 0 && demangled ? demangled : mangled;
-    std::free(demangled);
-    size_t template_start = name.find('<');
-    size_t colon = name.rfind("::", template_start);
-    return colon == std::string::npos ? name : name.substr(colon + 2);
-}
+
+std::string Module::type_name() const { return ember::detail::short_type_name(typeid(*this)); }
 
 std::string Module::path() const {
     if (!parent_) return {};

@@ -106,6 +106,26 @@ TEST(NnModule, Reprs) {
     EXPECT_EQ(seq.repr(), load_golden("nn_module")["reprs"]["seq"].get<std::string>());
 }
 
+TEST(NnModule, SequentialInBracesDrawsInitialWeightsInTheWrittenOrder) {
+    const auto fx = load_golden("nn_module");
+    manual_seed(4);
+    nn::Sequential seq{nn::Linear(2, 3), nn::ReLU(), nn::Linear(3, 2)};
+    const auto& expected = fx.at("sequential_init");
+    for (const auto& [name, param] : seq.named_parameters()) {
+        SCOPED_TRACE(name);
+        EXPECT_TENSOR_EQ(param.detach(), tensor_from_json(expected.at(name)));
+    }
+    EXPECT_EQ(seq.named_parameters().size(), expected.size());
+}
+
+TEST(NnModule, SequentialAtGivesAChildAsItsType) {
+    nn::Sequential seq{nn::Linear(2, 3), nn::BatchNorm1d(3)};
+    EXPECT_EQ(seq.at<nn::BatchNorm1d>(1).running_mean.sizes(), IntArrayRef({3}));
+    EXPECT_EQ(&seq.at<nn::Linear>(0), &seq[0]);
+    EXPECT_EMBER_ERROR(seq.at<nn::Linear>(1), "at<Linear>(1): child 1 is a BatchNorm1d");
+    EXPECT_EMBER_ERROR(seq.at<nn::Linear>(2), "index 2 is out of range for a Sequential of 2");
+}
+
 TEST(NnModule, ActivationsAndGradientsMatchPyTorch) {
     auto fx = load_golden("nn_module");
     namespace F = nn::functional;

@@ -73,6 +73,11 @@ torch.manual_seed(3)
 d = F.dropout(torch.ones(4, 5), 0.3, training=True)
 out["dropout"] = tensor_json(d)
 
+# Several layers with random initial weights in one Sequential: drawn in the written order.
+torch.manual_seed(4)
+seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2))
+out["sequential_init"] = {name: tensor_json(p.detach()) for name, p in seq.named_parameters()}
+
 out["reprs"] = {
     "seq": repr(nn.Sequential(nn.Linear(8, 3), nn.ReLU(inplace=True), nn.Flatten(), nn.Dropout(0.25),
                               nn.LeakyReLU(0.2), nn.ELU(), nn.GELU(), nn.Softmax(dim=1),

@@ -1,6 +1,13 @@
 // Containers: Sequential (runs its children in order), ModuleList and ModuleDict (hold them).
 //
-//   nn::Sequential layer1(nn::Conv2d(3, 64, 5), nn::ReLU(true), nn::MaxPool2d(2));
+//   nn::Sequential layer1{nn::Conv2d(3, 64, 5), nn::ReLU(true), nn::MaxPool2d(2)};
+//   auto& conv = layer1.at<nn::Conv2d>(0);
+//
+// Write it with braces when several layers draw random initial weights: C++ evaluates the
+// elements of a braced list from left to right, so the layers take their weights from the
+// generator in the written order, as in PyTorch, and `manual_seed` gives PyTorch's weights.
+// The arguments of a call in parentheses may be built in any order (GCC builds them right to
+// left), which gives the same layers with the draws permuted.
 //
 // C++ detail: `nn::Sequential outer(nn::Sequential(a, b))` with a single Sequential argument is
 // that Sequential itself (the temporary is not copied, so nothing nests); nest it with
@@ -9,9 +16,16 @@
 
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <utility>
 
 #include "ember/nn/module.h"
+
+namespace ember::detail {
+// at<M>(i) of a container whose child i is not an M.
+[[noreturn]] void wrong_child_type(const nn::Module& container, size_t i, const nn::Module& child,
+                                   const std::type_info& wanted);
+}  // namespace ember::detail
 
 namespace ember::nn {
 
@@ -31,6 +45,14 @@ public:
     Tensor forward(const Tensor& input) override;
     size_t size() const { return size_; }
     Module& operator[](size_t i) const;
+    // Child i as its own type (`seq.at<nn::BatchNorm1d>(1).running_mean`); an ember::Error when
+    // it has another type.
+    template <class M>
+    M& at(size_t i) const {
+        Module& child = (*this)[i];
+        if (auto* typed = dynamic_cast<M*>(&child)) return *typed;
+        ember::detail::wrong_child_type(*this, i, child, typeid(M));
+    }
 
 private:
     size_t size_ = 0;
@@ -50,6 +72,14 @@ public:
     }
     size_t size() const { return size_; }
     Module& operator[](size_t i) const;
+    // Child i as its own type (`seq.at<nn::BatchNorm1d>(1).running_mean`); an ember::Error when
+    // it has another type.
+    template <class M>
+    M& at(size_t i) const {
+        Module& child = (*this)[i];
+        if (auto* typed = dynamic_cast<M*>(&child)) return *typed;
+        ember::detail::wrong_child_type(*this, i, child, typeid(M));
+    }
 
 private:
     size_t size_ = 0;

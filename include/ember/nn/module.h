@@ -24,12 +24,18 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "ember/core/tensor.h"
 #include "ember/core/ordered_dict.h"
+
+namespace ember::detail {
+// A C++ type's unqualified name without template arguments: "Linear" for ember::nn::Linear.
+std::string short_type_name(const std::type_info& type);
+}  // namespace ember::detail
 
 namespace ember::nn {
 
