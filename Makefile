@@ -3,7 +3,7 @@
 PRESET ?= $(if $(CI),ci,release)
 JOBS ?= $(shell nproc)
 
-.PHONY: all build test deps bench golden clean example-vision
+.PHONY: all build test deps bench golden clean demo example-vision
 
 all: build
 
@@ -16,6 +16,15 @@ build: deps
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# The seed's CNN trained on Fashion-MNIST (examples/demo/): TensorBoard logs in runs/, a checkpoint
+# per epoch in checkpoints/. DEMO_FLAGS go to the program, e.g. DEMO_FLAGS="--epochs 1" or
+# DEMO_FLAGS=--resume; build/$(PRESET)/examples/fashion_mnist_cnn --help lists them.
+DEMO_FLAGS ?=
+demo: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS) --target fashion_mnist_cnn classify_fashion_mnist
+	build/$(PRESET)/examples/fashion_mnist_cnn --data build/data $(DEMO_FLAGS)
 
 # The seed's torchvision section: Fashion-MNIST through the seed's transform and a DataLoader.
 example-vision: build
