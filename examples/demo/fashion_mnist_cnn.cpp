@@ -180,19 +180,40 @@ int run(const Flags& flags) {
 
 }  // namespace
 
+namespace {
+// CLI11's PositiveNumber and NonNegativeNumber print the whole double range in their messages;
+// these say it plainly.
+CLI::Validator above(double bound, bool inclusive, const char* name) {
+    return CLI::Validator(
+        [=](std::string& value) -> std::string {
+            try {
+                const double v = std::stod(value);
+                if (inclusive ? v >= bound : v > bound) return {};
+                return std::string("must be ") + (inclusive ? "at least " : "above ") +
+                       CLI::detail::to_string(bound) + ", not " + value;
+            } catch (const std::exception&) {
+                return "must be a number, not " + value;
+            }
+        },
+        name);
+}
+const CLI::Validator positive = above(0, false, "POSITIVE");
+const CLI::Validator non_negative = above(0, true, "NONNEGATIVE");
+}  // namespace
+
 int main(int argc, char** argv) {
     Flags flags;
     CLI::App app{"Trains the seed's CNN on Fashion-MNIST (ember's `make demo`)."};
     app.add_option("--epochs", flags.epochs, "epochs to train (in all, counting resumed ones)")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive)->capture_default_str();
     app.add_option("--batch-size", flags.batch_size, "training batch size")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive)->capture_default_str();
     app.add_option("--lr", flags.lr, "SGD learning rate (momentum 0.9, LambdaLR 0.95**epoch)")
-        ->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(positive)->capture_default_str();
     app.add_option("--workers", flags.workers, "DataLoader worker threads")
-        ->check(CLI::NonNegativeNumber)->capture_default_str();
+        ->check(non_negative)->capture_default_str();
     app.add_option("--threads", flags.threads, "compute threads (0: every core)")
-        ->check(CLI::NonNegativeNumber)->capture_default_str();
+        ->check(non_negative)->capture_default_str();
     app.add_option("--device", flags.device, "cpu or cuda:N")->capture_default_str();
     app.add_option("--data", flags.data, "root holding FashionMNIST/raw/")->capture_default_str();
     app.add_option("--logdir", flags.logdir, "TensorBoard log folder")->capture_default_str();
@@ -203,9 +224,9 @@ int main(int argc, char** argv) {
     app.add_flag("--seed-exact", flags.seed_exact,
                  "the seed's exact layers, ReLU on the logits included");
     app.add_option("--train-size", flags.train_size, "train on the first N images (0: all)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative);
     app.add_option("--test-size", flags.test_size, "validate on the first N images (0: all)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative);
     CLI11_PARSE(app, argc, argv);
     try {
         return run(flags);

