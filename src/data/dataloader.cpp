@@ -1,6 +1,7 @@
 // The DataLoader's worker threads: batches loaded ahead on threads and handed back in order.
 #include "ember/data/dataloader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,6 +12,8 @@
 
 #include "ember/core/error.h"
 #include "ember/core/parallel.h"
+#include "ember/ops/factory.h"
+#include "ember/ops/indexing.h"
 
 namespace ember::data {
 namespace {
@@ -71,6 +74,23 @@ void rethrow_sample_error(int64_t index) {
     } catch (...) {
         throw Error(where + " failed with a non-standard exception");
     }
+}
+
+Tensor index_tensor(const std::vector<int64_t>& indices, int64_t size) {
+    for (int64_t index : indices) {
+        try {
+            check_index("TensorDataset", index, size);
+        } catch (...) {
+            rethrow_sample_error(index);
+        }
+    }
+    Tensor index = empty({static_cast<int64_t>(indices.size())}, {.dtype = DType::Int64});
+    std::copy(indices.begin(), indices.end(), index.data_ptr<int64_t>());
+    return index;
+}
+
+Tensor tensor_rows_of(const Tensor& tensor, const Tensor& index) {
+    return index_select(tensor, 0, index);
 }
 
 struct LoaderEngine::State {

@@ -59,9 +59,10 @@ Tensor CsvTable::to_tensor(const std::vector<std::string>& columns, DType dtype)
     for (const auto& name : chosen)
         EMBER_CHECK(column(name, "to_tensor").type != CsvType::String, "CsvTable::to_tensor: column \"",
                     name, "\" holds strings, which a tensor can't");
-    // The block already is this tensor: no copy (block_ is set only when every column is of its
-    // dtype).
-    if (block_.defined() && block_.dtype() == dtype && chosen == names_) return block_;
+    // The block already is this tensor (block_ is set only when every column is of its dtype):
+    // no copy, or one contiguous conversion.
+    if (block_.defined() && chosen == names_)
+        return block_.dtype() == dtype ? block_ : block_.to(dtype);
     Tensor out = empty({rows_, static_cast<int64_t>(chosen.size())}, {.dtype = dtype});
     // Numeric columns are strided views of one row-major block: copied a tile of rows at a time,
     // the block's rows are read into the cache once, not once per column.

@@ -87,6 +87,31 @@ uint64_t draw_seed(std::optional<Generator> generator);
 // Rethrows the exception being handled as an ember::Error naming the sample index and worker.
 [[noreturn]] void rethrow_sample_error(int64_t index);
 
+// N for TensorDataset<N>'s sample type, else 0.
+template <class Sample>
+inline constexpr size_t tensor_sample_size = 0;
+template <>
+inline constexpr size_t tensor_sample_size<std::pair<Tensor, Tensor>> = 2;
+template <size_t N>
+inline constexpr size_t tensor_sample_size<std::array<Tensor, N>> = N;
+
+// The rows at `indices` of each tensor: what default_collate makes of TensorDataset's samples.
+// An index out of range is the error TensorDataset::get gives, naming the sample.
+Tensor tensor_rows_of(const Tensor& tensor, const Tensor& index);
+Tensor index_tensor(const std::vector<int64_t>& indices, int64_t size);
+template <size_t N>
+TensorSample<N> tensor_rows(const std::array<Tensor, N>& tensors,
+                            const std::vector<int64_t>& indices) {
+    const Tensor index = index_tensor(indices, tensors[0].size(0));
+    if constexpr (N == 2) {
+        return {tensor_rows_of(tensors[0], index), tensor_rows_of(tensors[1], index)};
+    } else {
+        TensorSample<N> batch;
+        for (size_t k = 0; k < N; ++k) batch[k] = tensor_rows_of(tensors[k], index);
+        return batch;
+    }
+}
+
 // The worker threads and the in-order delivery of batches, independent of the sample type.
 // A batch travels as a shared_ptr<void>; a null batch from `fetch` ends the epoch.
 class LoaderEngine {
@@ -137,6 +162,22 @@ public:
                 std::make_shared<BatchSampler>(sampler, options_.batch_size, options_.drop_last);
         }
         DatasetPtr<Sample> data = dataset_;
+        if constexpr (detail::tensor_sample_size<Sample> > 0 && std::is_same_v<Batch, Sample>) {
+            // A TensorDataset under the default collation: each tensor's rows at the batch's
+            // indices, one index_select per tensor instead of a view per sample and a stack
+            // (the same batch, element for element).
+            constexpr size_t N = detail::tensor_sample_size<Sample>;
+            using Tensors = TensorDataset<N>;
+            if (!options_.collate_fn && dynamic_cast<const Tensors*>(data.get())) {
+                engine_ = std::make_unique<detail::LoaderEngine>(
+                    config(), [data](const std::vector<int64_t>& indices) -> std::shared_ptr<void> {
+                        const auto& tensors = static_cast<const Tensors&>(*data);
+                        return std::make_shared<Batch>(
+                            detail::tensor_rows<N>(tensors.tensors(), indices));
+                    });
+                return;
+            }
+        }
         auto collate = collate_fn();
         engine_ = std::make_unique<detail::LoaderEngine>(
             config(), [data, collate](const std::vector<int64_t>& indices) -> std::shared_ptr<void> {
