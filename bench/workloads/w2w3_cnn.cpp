@@ -20,8 +20,8 @@ namespace {
 // Conv2d(3,64,5)-ReLU-MaxPool2d(2)-Conv2d(64,30,5)-ReLU-MaxPool2d(2)-Flatten-Linear(750,10)-ReLU
 // with PyTorch's default init. Braces draw the layers' weights in the written order.
 nn::Sequential seed_cnn() {
-    return nn::Sequential{nn::Conv2d(3, 64, 5), nn::ReLU(),      nn::MaxPool2d(2),
-                          nn::Conv2d(64, 30, 5), nn::ReLU(),      nn::MaxPool2d(2),
+    return nn::Sequential{nn::Conv2d(3, 64, 5),  nn::ReLU(), nn::MaxPool2d(2),
+                          nn::Conv2d(64, 30, 5), nn::ReLU(), nn::MaxPool2d(2),
                           nn::Flatten(),         nn::Linear(750, 10), nn::ReLU()};
 }
 

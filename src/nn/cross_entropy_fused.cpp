@@ -1,6 +1,7 @@
 // cross_entropy's common case fused: per row, the log-sum-exp of the logits and the picked
 // logit give the loss (lse - x[t], PyTorch's log_softmax then nll_loss); the backward writes
-// (softmax - one_hot(t)) * scale in one pass from the saved log-sum-exps. A backward that is
+// (softmax - one_hot(t)) * scale in one pass from the saved log-sum-exps; the lines use the
+// softmax kernels' vectorised max, sum of exp (in double) and exp. A backward that is
 // itself recorded (create_graph) is composed of differentiable ops instead.
 #include "nn/cross_entropy_fused.h"
 
@@ -8,6 +9,7 @@
 #include <limits>
 
 #include "autograd/function.h"
+#include "cpu/line_stats.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/core/parallel.h"
 #include "ember/ops/factory.h"
@@ -29,15 +31,14 @@ double forward_rows(const T* x, const int64_t* t, T* lse, int64_t rows, int64_t 
     parallel_for(0, rows, row_grain(classes), [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) {
             const T* row = x + i * classes;
-            T m = row[0];
-            for (int64_t j = 1; j < classes; ++j) m = std::max(m, row[j]);
+            const T m = LineStats<T>::max_contiguous(row, classes);
             if (std::isinf(m)) {  // all -inf (or a +inf): log_softmax's result, NaN or -inf
                 lse[i] = m;
                 continue;
             }
-            T s = 0;
-            for (int64_t j = 0; j < classes; ++j) s += std::exp(row[j] - m);
-            lse[i] = m + std::log(s);
+            const double s = LineStats<T>::template sum_exp_contiguous<false>(row, classes, m,
+                                                                              nullptr);
+            lse[i] = m + static_cast<T>(std::log(s));
         }
     });
     double total = 0;
@@ -61,7 +62,8 @@ void backward_rows(T* gx, const T* x, const int64_t* t, const T* lse, int64_t ro
                 continue;
             }
             const T* row = x + i * classes;
-            for (int64_t j = 0; j < classes; ++j) out[j] = std::exp(row[j] - lse[i]) * scale;
+            const T shift = lse[i];
+            for (int64_t j = 0; j < classes; ++j) out[j] = exp_of<T>(row[j] - shift) * scale;
             out[t[i]] -= scale;
         }
     });
