@@ -3,7 +3,7 @@
 PRESET ?= $(if $(CI),ci,release)
 JOBS ?= $(shell nproc)
 
-.PHONY: all build test deps bench golden clean demo example-vision
+.PHONY: all build test deps bench bench-core bench-build golden clean demo example-vision
 
 all: build
 
@@ -30,14 +30,24 @@ demo: deps
 example-vision: build
 	build/$(PRESET)/examples/fashion_mnist_batches build/$(PRESET)/data
 
-# ember and LibTorch side by side, then the ratios (see bench/README.md). BENCH_FLAGS go to
-# bench/compare.py, e.g. BENCH_FLAGS=--benchmark_filter=mm_ or BENCH_FLAGS="--repetitions 3".
+# The seed's workloads W1-W6 (bench/README.md), ember's program and LibTorch's (pandas' for W6)
+# run alternately, then one table of medians, min-max, ratios and peak RSS, plus
+# build/bench/bench/workloads/workloads.json. WORKLOAD_FLAGS go to bench/workloads/run.py, e.g.
+# WORKLOAD_FLAGS="--only w1,w5 --rounds 5".
+WORKLOAD_FLAGS ?=
+bench: bench-build
+	python3 bench/workloads/run.py build/bench/bench/workloads $(WORKLOAD_FLAGS)
+
+# The per-op micro-benchmarks (Google Benchmark, ember and LibTorch in one binary). BENCH_FLAGS go
+# to bench/compare.py, e.g. BENCH_FLAGS=--benchmark_filter=mm_ or BENCH_FLAGS="--repetitions 3".
 BENCH_FLAGS ?=
-bench:
+bench-core: bench-build
+	python3 bench/compare.py build/bench/bench/ember_bench_core $(BENCH_FLAGS)
+
+bench-build:
 	scripts/install-deps --bench
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS)
-	python3 bench/compare.py build/bench/bench/ember_bench_core $(BENCH_FLAGS)
 
 # Regenerates tests/golden/* from a real PyTorch (development only): Debian's python3-torch,
 # plus the PyPI packages of tools/golden/requirements.txt in a virtual environment.
