@@ -155,18 +155,21 @@ void untranspose_block(float* out, const Vec* src, int64_t b, int64_t channels, 
 
 // 32 output channels x P pixels of one output row: out[p] = sum over taps of the weight block
 // times the input value pixel p sees there, plus the bias, as channels-last (lo, hi) pairs.
-// `in` is the first pixel's window origin.
+// `in` is the first pixel's window origin. Only kernel rows [i0, i1) are summed: the others
+// fall on the zero rows of the padding (they would add exact zeros).
 template <int P>
 void forward_tile(Vec* out, Vec bias_lo, Vec bias_hi, const float* in, const Vec* w,
-                  const Image& img, const ConvGeometry& g) {
+                  const Image& img, const ConvGeometry& g, int64_t i0, int64_t i1) {
     Vec lo[P], hi[P];
     for (int p = 0; p < P; ++p) lo[p] = hi[p] = Vec{};
     for (int64_t c = 0; c < g.channels; ++c) {
-        for (int64_t i = 0; i < g.kernel_h; ++i) {
+        const Vec* wc = w + c * g.kernel_h * g.kernel_w * 2;
+        for (int64_t i = i0; i < i1; ++i) {
             const float* row = in + c * img.plane + i * g.dilation_h * img.row;
-            for (int64_t j = 0; j < g.kernel_w; ++j, w += 2) {
+            const Vec* wi = wc + i * g.kernel_w * 2;
+            for (int64_t j = 0; j < g.kernel_w; ++j, wi += 2) {
                 const float* x = opaque(row + j * g.dilation_w);
-                const Vec w_lo = w[0], w_hi = w[1];
+                const Vec w_lo = wi[0], w_hi = wi[1];
                 for (int p = 0; p < P; ++p) {
                     const Vec v = broadcast(x[p * g.stride_w]);
                     lo[p] += w_lo * v;
@@ -182,7 +185,17 @@ void forward_tile(Vec* out, Vec bias_lo, Vec bias_hi, const float* in, const Vec
 }
 
 using ForwardTile = void (*)(Vec*, Vec, Vec, const float*, const Vec*, const Image&,
-                             const ConvGeometry&);
+                             const ConvGeometry&, int64_t, int64_t);
+
+// The kernel rows [i0, i1) that output row oy reads inside the image (rows of the padded image
+// from pad_top to pad_top + height).
+std::pair<int64_t, int64_t> kernel_rows_inside(int64_t oy, const ConvGeometry& g) {
+    const int64_t top = oy * g.stride_h;  // padded row of kernel row 0
+    int64_t i0 = 0, i1 = g.kernel_h;
+    while (i0 < i1 && top + i0 * g.dilation_h < g.pad_top) ++i0;
+    while (i1 > i0 && top + (i1 - 1) * g.dilation_h >= g.pad_top + g.height) --i1;
+    return {i0, i1};
+}
 
 template <int... P>
 constexpr auto forward_tiles(std::integer_sequence<int, P...>) {
@@ -214,12 +227,13 @@ void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor&
         const Image img = padded_image(in + n * g.channels * g.height * g.width, g, buffer);
         for (int64_t b = 0; b < blocks; ++b) {
             for (int64_t oy = 0; oy < g.out_h; ++oy) {
+                const auto [i0, i1] = kernel_rows_inside(oy, g);
                 for (int64_t t = 0, x0 = 0; t < row_tiles; ++t) {
                     const int64_t x1 = g.out_w * (t + 1) / row_tiles, width = x1 - x0;
                     const float* origin = img.data + oy * g.stride_h * img.row + x0 * g.stride_w;
                     kForwardTiles[width - 1](scratch.data() + (oy * g.out_w + x0) * 2,
                                              bias_packed[b * 2], bias_packed[b * 2 + 1], origin,
-                                             packed.data() + b * taps * 2, img, g);
+                                             packed.data() + b * taps * 2, img, g, i0, i1);
                     x0 = x1;
                 }
             }

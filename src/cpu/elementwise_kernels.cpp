@@ -236,6 +236,10 @@ void binary_typed(TensorIterator& it, BinaryOp op, const Scalar& alpha_s) {
                 else arith([](M a, M b) { return static_cast<M>(a ^ b); });
             }
             return;
+        case BinaryOp::ReluGrad:
+            if constexpr (!std::is_same_v<T, bool>)
+                arith([](M g, M r) { return r <= M(0) ? M(0) : g; });
+            return;
     }
 }
 

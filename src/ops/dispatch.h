@@ -33,6 +33,7 @@ enum class BinaryOp : uint8_t {
     Mul, Div, DivTrunc, DivFloor, Remainder, Fmod, Pow, Maximum, Minimum, Atan2,
     Eq, Ne, Lt, Le, Gt, Ge,
     LogicalAnd, LogicalOr, LogicalXor, BitwiseAnd, BitwiseOr, BitwiseXor,
+    ReluGrad,  // relu's backward (threshold_backward at 0): a where b > 0 (or NaN), else 0
 };
 
 enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, All, Any };

@@ -25,6 +25,9 @@ std::vector<Case> cases() {
         {"stride, padding", {3, 5, 11, 10}, {7, 5, 3, 3}, {2}, {1}, {1}},
         {"dilation, uneven", {2, 3, 13, 9}, {6, 3, 3, 2}, {1, 2}, {2, 1}, {2, 1}},
         {"1x1", {2, 40, 6, 7}, {17, 40, 1, 1}, {1}, {0}, {1}},
+        // Kernel rows on the padding are skipped: rows partly and wholly outside the image.
+        {"dilated rows, padding 3", {2, 3, 7, 8}, {5, 3, 3, 2}, {1}, {3, 1}, {2, 1}},
+        {"rows of padding only", {2, 2, 4, 5}, {3, 2, 1, 3}, {1}, {2, 1}, {1}},
         {"1-D", {4, 6, 29}, {9, 6, 4}, {1}, {2}, {3}},
     };
 }
