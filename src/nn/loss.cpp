@@ -10,6 +10,7 @@
 #include "ember/ops/indexing.h"
 #include "ember/ops/reduce.h"
 #include "nn/cross_entropy_fused.h"
+#include "nn/mse_loss_fused.h"
 #include "ops/util.h"
 
 namespace ember::nn {
@@ -194,6 +195,8 @@ namespace functional {
 Tensor mse_loss(const Tensor& input, const Tensor& target, const LossOptions& options) {
     const Reduction r = parse_reduction(options.reduction, "mse_loss");
     check_pointwise(input, target, "mse_loss");
+    if (r == Reduction::Mean || r == Reduction::Sum)
+        if (auto fused = detail::fused_mse_loss(input, target, r == Reduction::Mean)) return *fused;
     return reduce((input - target).pow(2), r);
 }
 
