@@ -276,6 +276,21 @@ Tensor addmm_impl(const Tensor& input, const Tensor& mat1, const Tensor& mat2, c
 // The gradient formulas below are written with the public products (so they record under
 // create_graph: double backward); the forwards run the kernels without recording.
 
+// The gradients of mat1 and mat2 in mat1 @ mat2, as PyTorch's mm_mat1_backward and
+// mm_mat2_backward: an operand stored column-major (a transposed view, such as a Linear layer's
+// weight.t()) gets its gradient computed transposed, so that it comes out in that operand's
+// layout: a weight's gradient is then contiguous like the weight, and optimizers and gradient
+// accumulation need no copy.
+bool column_major(const Tensor& m) {
+    return m.dim() == 2 && m.stride(0) == 1 && m.stride(1) == m.size(0);
+}
+Tensor mm_mat1_grad(const Tensor& g, const Tensor& mat1, const Tensor& mat2) {
+    return column_major(mat1) ? mat2.mm(g.t()).t() : g.mm(mat2.t());
+}
+Tensor mm_mat2_grad(const Tensor& g, const Tensor& mat1, const Tensor& mat2) {
+    return column_major(mat2) ? g.t().mm(mat1).t() : mat1.t().mm(g);
+}
+
 // a [.., n, m] @ b [.., m, p] (a 1-D a as a row, a 1-D b as a column, their dim dropped from
 // the result) with broadcast batch dims: grad_a = g @ b^T, grad_b = a^T @ g, summed over
 // broadcast batch dims by the engine.
@@ -287,12 +302,13 @@ TensorList matmul_backward(autograd::BackwardContext& ctx) {
     if (b_vec) g = g.unsqueeze(-1);
     Tensor a2 = a_vec ? a.unsqueeze(0) : a, b2 = b_vec ? b.unsqueeze(1) : b;
     Tensor grad_a, grad_b;
+    const bool matrices = a2.dim() == 2 && b2.dim() == 2;
     if (ctx.needs(0)) {
-        grad_a = matmul(g, b2.transpose(-1, -2));
+        grad_a = matrices ? mm_mat1_grad(g, a2, b2) : matmul(g, b2.transpose(-1, -2));
         if (a_vec) grad_a = grad_a.squeeze(-2);
     }
     if (ctx.needs(1)) {
-        grad_b = matmul(a2.transpose(-1, -2), g);
+        grad_b = matrices ? mm_mat2_grad(g, a2, b2) : matmul(a2.transpose(-1, -2), g);
         if (b_vec) grad_b = grad_b.squeeze(-1);
     }
     return {grad_a, grad_b};
@@ -306,9 +322,9 @@ Tensor mm(const Tensor& mat1, const Tensor& mat2) {
         autograd::record("MmBackward0", {mat1, mat2}, {out}, {mat1, mat2},
                          [](autograd::BackwardContext& ctx) {
                              const Tensor& g = ctx.grad();
-                             return TensorList{
-                                 ctx.needs(0) ? g.mm(ctx.saved(1).t()) : Tensor(),
-                                 ctx.needs(1) ? ctx.saved(0).t().mm(g) : Tensor()};
+                             const Tensor a = ctx.saved(0), b = ctx.saved(1);
+                             return TensorList{ctx.needs(0) ? mm_mat1_grad(g, a, b) : Tensor(),
+                                               ctx.needs(1) ? mm_mat2_grad(g, a, b) : Tensor()};
                          });
     return out;
 }
@@ -357,10 +373,11 @@ Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, const 
         autograd::record("AddmmBackward0", {input, mat1, mat2}, {out}, {mat1, mat2},
                          [beta, alpha, scaled](autograd::BackwardContext& ctx) {
                              const Tensor& g = ctx.grad();
+                             const Tensor a = ctx.saved(0), b = ctx.saved(1);
                              return TensorList{
                                  ctx.needs(0) ? scaled(g, beta) : Tensor(),
-                                 ctx.needs(1) ? scaled(g.mm(ctx.saved(1).t()), alpha) : Tensor(),
-                                 ctx.needs(2) ? scaled(ctx.saved(0).t().mm(g), alpha) : Tensor()};
+                                 ctx.needs(1) ? scaled(mm_mat1_grad(g, a, b), alpha) : Tensor(),
+                                 ctx.needs(2) ? scaled(mm_mat2_grad(g, a, b), alpha) : Tensor()};
                          });
     }
     return out;

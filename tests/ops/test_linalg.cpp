@@ -117,6 +117,29 @@ TEST(Linalg, GoldenCasesMatchPyTorch) {
     }
 }
 
+// As PyTorch's mm_mat1_backward / mm_mat2_backward: a column-major operand (a transposed view,
+// as a Linear weight's weight.t()) gets a gradient in its own layout, so the weight's gradient
+// is contiguous; the values are the plain formulas'.
+TEST(Linalg, TransposedOperandsGetGradientsInTheirLayout) {
+    manual_seed(2);
+    const Tensor x0 = randn({5, 7}), w0 = randn({3, 7}), b0 = randn({3});
+    for (const char* op : {"mm", "addmm", "matmul"}) {
+        SCOPED_TRACE(op);
+        Tensor w = w0.clone().requires_grad_();
+        Tensor x = x0.t().contiguous().t().requires_grad_();  // column-major [5, 7]
+        const std::string name = op;
+        Tensor y = name == "mm"      ? mm(x, w.t())
+                   : name == "addmm" ? addmm(b0, x, w.t())
+                                     : matmul(x, w.t());
+        const Tensor g = randn(y.sizes());
+        y.backward(g);
+        EXPECT_TRUE(w.grad().is_contiguous());
+        EXPECT_EQ(x.grad().strides(), x.strides());
+        EXPECT_TENSOR_CLOSE(w.grad(), g.t().mm(x0), 1e-6, 1e-6);
+        EXPECT_TENSOR_CLOSE(x.grad(), g.mm(w0), 1e-6, 1e-6);
+    }
+}
+
 TEST(Linalg, GoldenErrorsMatchPyTorch) {
     json g = test::load_golden("linalg");
     ASSERT_GT(g.at("errors").size(), 60u);
