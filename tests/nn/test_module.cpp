@@ -118,6 +118,40 @@ TEST(NnModule, SequentialInBracesDrawsInitialWeightsInTheWrittenOrder) {
     EXPECT_EQ(seq.named_parameters().size(), expected.size());
 }
 
+// Sequential pools before the ReLU in Conv2d, ReLU, MaxPool2d (they commute): the output and
+// every gradient equal the modules run one by one, including windows that are all negative,
+// ties and a NaN.
+TEST(NnModule, SequentialConvReluPoolEqualsTheModulesInOrder) {
+    for (bool inplace : {true, false}) {
+        SCOPED_TRACE(inplace);
+        manual_seed(6);
+        nn::Sequential seq{nn::Conv2d(2, 3, 3), nn::ReLU(inplace), nn::MaxPool2d(2),
+                           nn::Conv2d(3, 2, 2), nn::ReLU(inplace), nn::MaxPool2d(2)};
+        Tensor x = randn({2, 2, 11, 10});
+        x.index_put_({0, 0, 0, 0}, NAN);
+        x.index_put_({1, Slice(), Slice(0, 4), Slice(0, 4)}, -1.0);  // windows of equal values
+        const Tensor up = randn({2, 2, 1, 1});
+        Tensor x1 = x.clone().requires_grad_(), x2 = x.clone().requires_grad_();
+        Tensor fused = seq(x1);
+        (fused * up).sum().backward();
+        std::vector<Tensor> fused_grads;
+        for (const auto& [name, p] : seq.named_parameters()) fused_grads.push_back(p.grad().clone());
+        seq.zero_grad();
+        Tensor plain = x2;
+        for (size_t i = 0; i < seq.size(); ++i) plain = seq[i](plain);
+        (plain * up).sum().backward();
+        // Exactly equal, NaN where NaN.
+        auto same = [](const Tensor& a, const Tensor& b) { return a.allclose(b, 0.0, 0.0, true); };
+        EXPECT_TRUE(same(fused, plain));
+        EXPECT_TRUE(same(x1.grad(), x2.grad()));
+        const auto params = seq.named_parameters();
+        for (size_t k = 0; k < params.size(); ++k) {
+            SCOPED_TRACE(params[k].first);
+            EXPECT_TRUE(same(fused_grads[k], params[k].second.grad()));
+        }
+    }
+}
+
 TEST(NnModule, SequentialAtGivesAChildAsItsType) {
     nn::Sequential seq{nn::Linear(2, 3), nn::BatchNorm1d(3)};
     EXPECT_EQ(seq.at<nn::BatchNorm1d>(1).running_mean.sizes(), IntArrayRef({3}));
