@@ -32,7 +32,7 @@ int main() {
         optim::SGD optimizer(model.parameters(), {.lr = 0.1});
         for (int epoch = 0; epoch < 3; ++epoch) {
             // model.train(): BatchNorm uses the batch's statistics and updates its running
-            // ones; Dropout drops
+            // ones; Dropout zeroes each value with probability 0.2 (and scales the others)
             model.train();
             double train_loss = 0;
             for (auto& [x, y] : train_dataloader) {
@@ -45,8 +45,8 @@ int main() {
             }
             std::cout << "epoch " << epoch << ": train loss " << train_loss / train_dataloader.size() << "\n";
         }
-        // model[1].running_mean (Sequential holds its layers as Modules: cast to the layer's type)
-        std::cout << "running_mean " << dynamic_cast<nn::BatchNorm1d&>(model[1]).running_mean << "\n";
+        // model[1].running_mean: at<T>(i) gives the layer as its own type
+        std::cout << "running_mean " << model.at<nn::BatchNorm1d>(1).running_mean << "\n";
 
         // model.eval(): BatchNorm uses its running statistics; Dropout keeps every node
         model.eval();
