@@ -189,8 +189,10 @@ CLI::Validator above(double bound, bool inclusive, const char* name) {
             try {
                 const double v = std::stod(value);
                 if (inclusive ? v >= bound : v > bound) return {};
-                return std::string("must be ") + (inclusive ? "at least " : "above ") +
-                       CLI::detail::to_string(bound) + ", not " + value;
+                char limit[32];
+                std::snprintf(limit, sizeof limit, "%g", bound);
+                return std::string("must be ") + (inclusive ? "at least " : "above ") + limit +
+                       ", not " + value;
             } catch (const std::exception&) {
                 return "must be a number, not " + value;
             }

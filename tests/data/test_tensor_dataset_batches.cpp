@@ -72,6 +72,20 @@ TEST(TensorDatasetBatches, EqualThePerSamplePathForThreeTensors) {
     EXPECT_TRUE(fast_it == batched.end());
 }
 
+// A subclass that overrides get() is read through its get(), not around it.
+TEST(TensorDatasetBatches, ASubclassKeepsItsOwnGet) {
+    struct Doubled : data::TensorDataset<2> {
+        using data::TensorDataset<2>::TensorDataset;
+        std::pair<Tensor, Tensor> get(int64_t i) const override {
+            auto [x, y] = data::TensorDataset<2>::get(i);
+            return {x * 2, y};
+        }
+    };
+    Doubled dataset(arange(4, {.dtype = float32}), arange(4));
+    data::DataLoader loader(dataset, {.batch_size = 4});
+    for (auto& [x, y] : loader) EXPECT_TENSOR_EQ(x, tensor({0.f, 2.f, 4.f, 6.f}));
+}
+
 TEST(TensorDatasetBatches, AnIndexOutOfRangeIsTheSameError) {
     data::TensorDataset dataset(arange(5), arange(5));
     data::DataLoader loader(dataset, {.batch_size = 2,

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -165,10 +166,11 @@ public:
         if constexpr (detail::tensor_sample_size<Sample> > 0 && std::is_same_v<Batch, Sample>) {
             // A TensorDataset under the default collation: each tensor's rows at the batch's
             // indices, one index_select per tensor instead of a view per sample and a stack
-            // (the same batch, element for element).
+            // (the same batch, element for element). Exactly that type: a subclass may
+            // override get().
             constexpr size_t N = detail::tensor_sample_size<Sample>;
             using Tensors = TensorDataset<N>;
-            if (!options_.collate_fn && dynamic_cast<const Tensors*>(data.get())) {
+            if (!options_.collate_fn && typeid(*data) == typeid(Tensors)) {
                 engine_ = std::make_unique<detail::LoaderEngine>(
                     config(), [data](const std::vector<int64_t>& indices) -> std::shared_ptr<void> {
                         const auto& tensors = static_cast<const Tensors&>(*data);
