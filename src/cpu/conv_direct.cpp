@@ -133,10 +133,12 @@ void transpose16(__m512 r[16]) {
     }
 }
 
-// Block b's pixels back to the output planes: src holds one (lo, hi) Vec pair per pixel
-// ([L][32], channels-last), out the image's planes ([channels][L]); channels past the last
-// are dropped. The inverse of transpose_planes, with contiguous stores.
-void untranspose_block(float* out, const Vec* src, int64_t b, int64_t channels, int64_t L) {
+// Block b's pixels back to planes: src holds one (lo, hi) Vec pair per pixel ([L][32],
+// channels-last); store(c, p0, mask, v) writes the 16 pixels from p0 (those in mask) of
+// channel c. Channels past the last are dropped. The inverse of transpose_planes, with
+// contiguous stores.
+template <class Store>
+void untranspose_block(const Vec* src, int64_t b, int64_t channels, int64_t L, Store store) {
     __m512 r[16];
     for (int64_t p0 = 0; p0 < L; p0 += kLanes) {
         const int64_t width = std::min(kLanes, L - p0);
@@ -148,9 +150,58 @@ void untranspose_block(float* out, const Vec* src, int64_t b, int64_t channels, 
                 r[j] = j < width ? __m512(src[(p0 + j) * 2 + h]) : _mm512_setzero_ps();
             transpose16(r);
             for (int64_t i = 0; i < kLanes && c0 + i < channels; ++i)
-                _mm512_mask_storeu_ps(out + (c0 + i) * L + p0, mask, r[i]);
+                store(c0 + i, p0, mask, r[i]);
         }
     }
+}
+
+// Into float planes [channels][L].
+void untranspose_values(float* out, const Vec* src, int64_t b, int64_t channels, int64_t L) {
+    untranspose_block(src, b, channels, L, [&](int64_t c, int64_t p0, __mmask16 mask, __m512 v) {
+        _mm512_mask_storeu_ps(out + c * L + p0, mask, v);
+    });
+}
+
+// Into int64 planes [channels][L] from int32 values carried in float lanes (the transpose
+// only moves bits).
+void untranspose_indices(int64_t* out, const Vec* src, int64_t b, int64_t channels, int64_t L) {
+    untranspose_block(src, b, channels, L, [&](int64_t c, int64_t p0, __mmask16 mask, __m512 v) {
+        const __m512i i32 = _mm512_castps_si512(v);
+        int64_t* dst = out + c * L + p0;
+        _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(mask & 0xff),
+                                 _mm512_cvtepi32_epi64(_mm512_castsi512_si256(i32)));
+        _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(mask >> 8),
+                                 _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(i32, 1)));
+    });
+}
+
+// max_pool2d with 2x2 windows of stride 2 over a block's channels-last output ([L][32] as
+// (lo, hi) pairs, rows of `width` pixels): for each window the maximum and its flat position
+// in the plane (int32 bits in float lanes; the caller keeps planes under 2^31), in
+// max_pool2d's scan order with its "greater or NaN" rule, so both equal the pooling op's on
+// the stored output. pooled and index are [ph * pw][32] the same way; index may be null.
+void pool_block_2x2(Vec* pooled, Vec* index, const Vec* src, int64_t width, int64_t ph,
+                    int64_t pw) {
+    const int64_t offsets[4] = {0, 1, width, width + 1};  // scan order: 0 1 / 2 3
+    for (int64_t py = 0; py < ph; ++py)
+        for (int64_t px = 0; px < pw; ++px) {
+            const int64_t first = 2 * py * width + 2 * px;
+            for (int64_t h = 0; h < 2; ++h) {
+                __m512 best = __m512(src[first * 2 + h]);
+                __m512i at = _mm512_set1_epi32(static_cast<int>(first));
+                for (int k = 1; k < 4; ++k) {
+                    const int64_t pixel = first + offsets[k];
+                    const __m512 v = __m512(src[pixel * 2 + h]);
+                    const __mmask16 m = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
+                                        _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+                    best = _mm512_mask_mov_ps(best, m, v);
+                    at = _mm512_mask_mov_epi32(at, m, _mm512_set1_epi32(static_cast<int>(pixel)));
+                }
+                const int64_t o = (py * pw + px) * 2 + h;
+                pooled[o] = Vec(best);
+                if (index) index[o] = Vec(_mm512_castsi512_ps(at));
+            }
+        }
 }
 
 // 32 output channels x P pixels of one output row: out[p] = sum over taps of the weight block
@@ -203,8 +254,11 @@ constexpr auto forward_tiles(std::integer_sequence<int, P...>) {
 }
 constexpr auto kForwardTiles = forward_tiles(std::make_integer_sequence<int, kMaxPixels>());
 
-void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor& weight,
-                           const Tensor& bias, const ConvGeometry& g) {
+// The convolution one image at a time; finish(n, b, scratch) takes block b of image n as
+// channels-last pixels ([L][32] as (lo, hi) pairs) and writes it out.
+template <class Finish>
+void conv2d_forward_images(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                           const ConvGeometry& g, Finish finish) {
     const int64_t batch = input.size(0), out_channels = weight.size(0);
     const int64_t taps = g.channels * g.kernel_h * g.kernel_w, L = g.out_h * g.out_w;
     const int64_t blocks = (out_channels + kBlock - 1) / kBlock;
@@ -214,13 +268,12 @@ void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor&
     if (bias.defined())
         std::memcpy(bias_packed.data(), bias.data_ptr<float>(), sizeof(float) * out_channels);
     const float* in = input.data_ptr<float>();
-    float* o = out.data_ptr<float>();
     // Each row is cut into equal tiles of at most kMaxPixels.
     const int64_t row_tiles = (g.out_w + kMaxPixels - 1) / kMaxPixels;
     // One image per task, handed out dynamically (images are independent, so the result does
     // not depend on who computes which): a static half each measured erratic on two threads.
-    // A block's tiles fill a channels-last scratch that is transposed into the planes at the
-    // end: contiguous stores (a scatter per pixel was a third of the time for few taps).
+    // A block's tiles fill a channels-last scratch that finish() transposes into the planes:
+    // contiguous stores (a scatter per pixel was a third of the time for few taps).
     auto one_image = [&](int64_t n) {
         std::vector<float> buffer;
         std::vector<Vec> scratch(static_cast<size_t>(L * 2));
@@ -237,10 +290,39 @@ void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor&
                     x0 = x1;
                 }
             }
-            untranspose_block(o + n * out_channels * L, scratch.data(), b, out_channels, L);
+            finish(n, b, scratch.data());
         }
     };
     parallel_for_each(0, batch, one_image);
+}
+
+void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor& weight,
+                           const Tensor& bias, const ConvGeometry& g) {
+    const int64_t out_channels = weight.size(0), L = g.out_h * g.out_w;
+    float* o = out.data_ptr<float>();
+    conv2d_forward_images(input, weight, bias, g, [&](int64_t n, int64_t b, const Vec* scratch) {
+        untranspose_values(o + n * out_channels * L, scratch, b, out_channels, L);
+    });
+}
+
+// The convolution followed by 2x2 max pooling of stride 2: each block is pooled while its
+// output is still in the scratch, so the full-size output is never stored nor read again.
+void conv2d_max_pool2d_forward_kernel(const Tensor& out, const Tensor& indices,
+                                      const Tensor& input, const Tensor& weight,
+                                      const Tensor& bias, const ConvGeometry& g) {
+    const int64_t out_channels = weight.size(0);
+    const int64_t ph = g.out_h / 2, pw = g.out_w / 2, PL = ph * pw;
+    float* o = out.data_ptr<float>();
+    int64_t* idx = indices.defined() ? indices.data_ptr<int64_t>() : nullptr;
+    conv2d_forward_images(input, weight, bias, g, [&](int64_t n, int64_t b, const Vec* scratch) {
+        thread_local std::vector<Vec> pooled, index;
+        pooled.resize(static_cast<size_t>(PL * 2));
+        index.resize(idx ? static_cast<size_t>(PL * 2) : 0);
+        pool_block_2x2(pooled.data(), idx ? index.data() : nullptr, scratch, g.out_w, ph, pw);
+        untranspose_values(o + n * out_channels * PL, pooled.data(), b, out_channels, PL);
+        if (idx)
+            untranspose_indices(idx + n * out_channels * PL, index.data(), b, out_channels, PL);
+    });
 }
 
 // ---- weight gradient ----------------------------------------------------------------------
@@ -365,6 +447,7 @@ void conv2d_weight_grad_kernel(const Tensor& grad_weight, const Tensor& grad_out
 
 void register_cpu_conv_direct_kernels(Kernels& k) {
     k.conv2d_forward = conv2d_forward_kernel;
+    k.conv2d_max_pool2d_forward = conv2d_max_pool2d_forward_kernel;
     k.conv2d_weight_grad = conv2d_weight_grad_kernel;
 }
 

@@ -6,6 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "cpu/loops.h"
 #include "ember/core/parallel.h"
@@ -94,6 +99,76 @@ void max_pool_plane_2x2(const T* x, int64_t sh, int64_t sw, int64_t W, T* y, int
     }
 }
 
+// GCC 12 flags the extract and convert intrinsics' internal undefined operand as "may be used
+// uninitialized" wherever they inline (a false positive), up to the kernel that calls them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+#if defined(__AVX512F__)
+// max_pool_plane_2x2 for float rows of unit stride, 16 windows per step: the even and odd
+// columns of both rows are the four candidates, compared in the same scan order with the same
+// "greater or NaN" test, so values and indices equal the scalar loop's. Indices are formed in
+// 32 bits (the caller checks that a plane has fewer than 2^31 elements).
+template <bool WithIndices>
+void max_pool_plane_2x2_avx512(const float* x, int64_t sh, int64_t W, float* y, int64_t* idx,
+                               int64_t OH, int64_t OW) {
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4,
+                                          2, 0);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    auto takes = [](__m512 v, __m512 best) {
+        return _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    };
+    for (int64_t oh = 0; oh < OH; ++oh) {
+        const float* r0 = x + 2 * oh * sh;
+        const float* r1 = r0 + sh;
+        for (int64_t ow = 0; ow < OW; ow += 16) {
+            const int64_t n = std::min<int64_t>(16, OW - ow);
+            const __mmask16 out_mask = static_cast<__mmask16>((1u << n) - 1);
+            // The 2n inputs of each row: the first 16 and the rest.
+            const int64_t n_lo = std::min<int64_t>(16, 2 * n), n_hi = 2 * n - n_lo;
+            const __mmask16 lo_mask = static_cast<__mmask16>((1u << n_lo) - 1);
+            const __mmask16 hi_mask = static_cast<__mmask16>((1u << n_hi) - 1);
+            const float* p0 = r0 + 2 * ow;
+            const float* p1 = r1 + 2 * ow;
+            const __m512 lo0 = _mm512_maskz_loadu_ps(lo_mask, p0);
+            const __m512 hi0 = _mm512_maskz_loadu_ps(hi_mask, p0 + 16);
+            const __m512 lo1 = _mm512_maskz_loadu_ps(lo_mask, p1);
+            const __m512 hi1 = _mm512_maskz_loadu_ps(hi_mask, p1 + 16);
+            __m512 best = _mm512_permutex2var_ps(lo0, even, hi0);
+            __m512i k = _mm512_setzero_si512();  // which candidate: 0 1 / 2 3
+            const __m512 cand[3] = {_mm512_permutex2var_ps(lo0, odd, hi0),
+                                    _mm512_permutex2var_ps(lo1, even, hi1),
+                                    _mm512_permutex2var_ps(lo1, odd, hi1)};
+            for (int c = 0; c < 3; ++c) {
+                const __mmask16 m = takes(cand[c], best);
+                best = _mm512_mask_mov_ps(best, m, cand[c]);
+                k = _mm512_mask_mov_epi32(k, m, _mm512_set1_epi32(c + 1));
+            }
+            _mm512_mask_storeu_ps(y + oh * OW + ow, out_mask, best);
+            if constexpr (WithIndices) {
+                // (2 * oh + (k >> 1)) * W + 2 * (ow + lane) + (k & 1)
+                const __m512i row = _mm512_add_epi32(
+                    _mm512_set1_epi32(static_cast<int>(2 * oh)), _mm512_srli_epi32(k, 1));
+                const __m512i first_col = _mm512_slli_epi32(
+                    _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int>(ow))), 1);
+                const __m512i col =
+                    _mm512_add_epi32(first_col, _mm512_and_si512(k, _mm512_set1_epi32(1)));
+                const __m512i flat = _mm512_add_epi32(
+                    _mm512_mullo_epi32(row, _mm512_set1_epi32(static_cast<int>(W))), col);
+                int64_t* dst = idx + oh * OW + ow;
+                _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(out_mask & 0xff),
+                                         _mm512_cvtepi32_epi64(_mm512_castsi512_si256(flat)));
+                const __m256i flat_hi = _mm512_extracti64x4_epi64(flat, 1);
+                _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(out_mask >> 8),
+                                         _mm512_cvtepi32_epi64(flat_hi));
+            }
+        }
+    }
+}
+#endif
+
 template <class T, bool WithIndices>
 void max_pool2d_typed(const Tensor& out, const Tensor& indices, const Tensor& in,
                       const Pool2dParams& p) {
@@ -110,6 +185,14 @@ void max_pool2d_typed(const Tensor& out, const Tensor& indices, const Tensor& in
             const T* xq = x + g.offset(q);
             T* yq = y + q * plane_out;
             int64_t* iq = WithIndices ? idx + q * plane_out : nullptr;
+#if defined(__AVX512F__)
+            if constexpr (std::is_same_v<T, float>) {
+                if (is_2x2 && g.sw == 1 && g.height * g.width < (int64_t{1} << 31)) {
+                    max_pool_plane_2x2_avx512<WithIndices>(xq, g.sh, g.width, yq, iq, OH, OW);
+                    continue;
+                }
+            }
+#endif
             if (is_2x2 && g.sw == 1)  // the contiguous fast path: unit stride along W
                 max_pool_plane_2x2<T, WithIndices>(xq, g.sh, 1, g.width, yq, iq, OH, OW);
             else if (is_2x2)
@@ -131,6 +214,8 @@ void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& i
         }
     });
 }
+
+#pragma GCC diagnostic pop
 
 // grad_input[plane][indices[o]] += grad_output[o], outputs in order (a position that is the
 // argmax of several windows sums their gradients in window order).

@@ -18,7 +18,9 @@
 #include "ember/autograd/grad_mode.h"
 #include "ember/ops/factory.h"
 #include "ember/ops/linalg.h"
+#include "ember/ops/pool.h"
 #include "ember/ops/shape.h"
+#include "ops/conv_pool.h"
 #include "ops/dispatch.h"
 #include "ops/util.h"
 
@@ -188,9 +190,21 @@ ConvGeometry make_geometry(int64_t channels, IntArrayRef image, IntArrayRef kern
 
 // ---- convolution ------------------------------------------------------------------------------
 
-Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias,
-                   IntArrayRef stride_arg, IntArrayRef padding_arg, IntArrayRef dilation_arg,
-                   bool transposed, IntArrayRef output_padding_arg, int64_t groups) {
+namespace {
+
+// A checked convolution: its windows, output sizes and which path computes it.
+struct Prepared {
+    Windows s;
+    DimVector out_sizes;
+    bool transposed, one_d;
+    bool direct;  // the direct float32 kernels (plain, no groups, where the CPU has them)
+};
+
+// Every argument check of torch.convolution, in PyTorch's order, and the geometry.
+Prepared prepare_convolution(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                             IntArrayRef stride_arg, IntArrayRef padding_arg,
+                             IntArrayRef dilation_arg, bool transposed,
+                             IntArrayRef output_padding_arg, int64_t groups) {
     input.check_defined("convolution");
     weight.check_defined("convolution");
     if (bias.defined()) detail::check_same_device("convolution", {&input, &weight, &bias});
@@ -309,10 +323,6 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                             in_spatial);
     }
 
-    // The computation on 4-D views; 1-D tensors get a height of 1 and lose it at the end.
-    const bool one_d = nd == 1;
-    auto to4 = [one_d](const Tensor& t) { return one_d ? t.unsqueeze(2) : t; };
-    auto from4 = [one_d](const Tensor& t) { return one_d ? t.squeeze(2) : t; };
     DimVector out_sizes{n, transposed ? s.large_channels : s.small_channels};
     for (int64_t v : out_spatial) out_sizes.push_back(v);
     // Plain float32 convolutions without groups take the direct kernels where the CPU has them.
@@ -321,6 +331,61 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
     const bool direct = !transposed && groups == 1 && input.dtype() == DType::Float32 &&
                         max_plane < (int64_t(1) << 26) &&
                         detail::kernels(input.device()).conv2d_forward != nullptr;
+    return {s, out_sizes, transposed, nd == 1, direct};
+}
+
+// What the backward of a convolution keeps besides its saved input and weight.
+struct BackwardShapes {
+    Prepared p;
+    DimVector w_sizes, in_sizes, w_orig;  // the weight as 4-D, the input's and weight's sizes
+};
+
+// The gradients of a convolution for its output gradient g (1-D ones as given): the direct
+// kernels when this backward need not itself be differentiable (no create_graph); the
+// composition of differentiable pieces otherwise.
+TensorList convolution_backward(const Tensor& grad, const Tensor& input, const Tensor& weight,
+                                const bool needs[3], const BackwardShapes& b) {
+    const bool one_d = b.p.one_d, transposed = b.p.transposed;
+    const Windows& s = b.p.s;
+    auto to4 = [one_d](const Tensor& t) { return one_d ? t.unsqueeze(2) : t; };
+    const Tensor g = to4(grad);
+    const Tensor x = to4(input), w = to4(weight);
+    Tensor gx, gw, gb;
+    const bool fast = b.p.direct && !is_grad_enabled() && g.numel() > 0;
+    if (needs[0])
+        gx = (fast ? direct_input_grad(g, w, s, b.in_sizes)
+                   : transposed ? window_product(g, w, s)
+                                : window_product_t(g, w, s))
+                 .reshape(b.in_sizes);
+    if (needs[1])
+        gw = (fast ? direct_weight_grad(g, x, b.w_sizes, s)
+                   : transposed ? window_weight_grad(x, g, b.w_sizes, s)
+                                : window_weight_grad(g, x, b.w_sizes, s))
+                 .reshape(b.w_orig);
+    if (needs[2]) gb = g.sum({2, 3}).sum(0);  // planes first: faster
+    return TensorList{gx, gw, gb};
+}
+
+BackwardShapes backward_shapes(const Prepared& p, const Tensor& input, const Tensor& weight) {
+    const DimVector w4 = p.one_d ? weight.unsqueeze(2).sizes().dims() : weight.sizes().dims();
+    return {p, w4, input.sizes().dims(), weight.sizes().dims()};
+}
+
+}  // namespace
+
+Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                   IntArrayRef stride, IntArrayRef padding, IntArrayRef dilation,
+                   bool transposed, IntArrayRef output_padding, int64_t groups) {
+    const Prepared p = prepare_convolution(input, weight, bias, stride, padding, dilation,
+                                           transposed, output_padding, groups);
+    const Windows& s = p.s;
+    const int64_t n = input.size(0);
+    const DimVector& out_sizes = p.out_sizes;
+    const bool direct = p.direct;
+    // The computation on 4-D views; 1-D tensors get a height of 1 and lose it at the end.
+    const bool one_d = p.one_d;
+    auto to4 = [one_d](const Tensor& t) { return one_d ? t.unsqueeze(2) : t; };
+    auto from4 = [one_d](const Tensor& t) { return one_d ? t.squeeze(2) : t; };
     Tensor out;
     {
         NoGradGuard no_grad;
@@ -341,30 +406,52 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
             out.add_(bias.view(one_d ? DimVector{-1, 1} : DimVector{-1, 1, 1}));
     }
     if (autograd::needs_grad(input, weight, bias)) {
-        const DimVector w_sizes = to4(weight).sizes().dims();
+        autograd::record("ConvolutionBackward0", {input, weight, bias}, {out}, {input, weight},
+                         [b = backward_shapes(p, input, weight)](autograd::BackwardContext& ctx) {
+                             const bool needs[3] = {ctx.needs(0), ctx.needs(1), ctx.needs(2)};
+                             return convolution_backward(ctx.grad(), ctx.saved(0), ctx.saved(1),
+                                                         needs, b);
+                         });
+    }
+    return out;
+}
+
+// ---- a convolution and its max pooling in one ------------------------------------------------
+
+Tensor detail::conv2d_max_pool2x2(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                                  IntArrayRef stride, IntArrayRef padding,
+                                  IntArrayRef dilation) {
+    const Prepared p =
+        prepare_convolution(input, weight, bias, stride, padding, dilation, false, {0}, 1);
+    const ConvGeometry& g = p.s.g;
+    const int64_t n = input.size(0), out_channels = p.s.small_channels;
+    auto* fused_kernel = detail::kernels(input.device()).conv2d_max_pool2d_forward;
+    if (!p.direct || p.one_d || fused_kernel == nullptr || n == 0 || out_channels == 0 ||
+        g.out_h < 2 || g.out_w < 2)
+        return max_pool2d(convolution(input, weight, bias, stride, padding, dilation, false, {0},
+                                      1),
+                          {2});
+    const DimVector sizes{n, out_channels, g.out_h / 2, g.out_w / 2};
+    const int64_t numel = prod(sizes);
+    Tensor out = detail::empty_contiguous(sizes, numel, input.dtype(), input.device());
+    const bool record = autograd::needs_grad(input, weight, bias);
+    Tensor indices;
+    if (record) indices = detail::empty_contiguous(sizes, numel, DType::Int64, input.device());
+    {
+        NoGradGuard no_grad;
+        fused_kernel(out, indices, input.contiguous(), weight.contiguous(),
+                     bias.defined() ? bias.contiguous() : bias, g);
+    }
+    if (record) {
         autograd::record(
-            "ConvolutionBackward0", {input, weight, bias}, {out}, {input, weight},
-            [s, transposed, direct, one_d, w_sizes, in_sizes = input.sizes().dims(),
-             w_orig = weight.sizes().dims()](autograd::BackwardContext& ctx) {
-                auto to4 = [one_d](const Tensor& t) { return one_d ? t.unsqueeze(2) : t; };
-                const Tensor g = to4(ctx.grad());
-                const Tensor x = to4(ctx.saved(0)), w = to4(ctx.saved(1));
-                Tensor gx, gw, gb;
-                // The direct kernels when this backward need not itself be differentiable
-                // (no create_graph); the composition of differentiable pieces otherwise.
-                const bool fast = direct && !is_grad_enabled() && g.numel() > 0;
-                if (ctx.needs(0))
-                    gx = (fast ? direct_input_grad(g, w, s, in_sizes)
-                               : transposed ? window_product(g, w, s)
-                                            : window_product_t(g, w, s))
-                             .reshape(in_sizes);
-                if (ctx.needs(1))
-                    gw = (fast ? direct_weight_grad(g, x, w_sizes, s)
-                               : transposed ? window_weight_grad(x, g, w_sizes, s)
-                                            : window_weight_grad(g, x, w_sizes, s))
-                             .reshape(w_orig);
-                if (ctx.needs(2)) gb = g.sum({2, 3}).sum(0);  // planes first: faster
-                return TensorList{gx, gw, gb};
+            "ConvolutionMaxPool2DBackward", {input, weight, bias}, {out},
+            {input, weight, indices},
+            [b = backward_shapes(p, input, weight)](autograd::BackwardContext& ctx) {
+                // The pooling's scatter gives the convolution's output gradient.
+                const Tensor g_conv =
+                    detail::max_pool2d_backward_scatter(ctx.grad(), ctx.saved(2), b.p.out_sizes);
+                const bool needs[3] = {ctx.needs(0), ctx.needs(1), ctx.needs(2)};
+                return convolution_backward(g_conv, ctx.saved(0), ctx.saved(1), needs, b);
             });
     }
     return out;

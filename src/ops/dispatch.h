@@ -149,6 +149,12 @@ struct Kernels {
                            const Tensor& bias, const ConvGeometry& g) = nullptr;
     void (*conv2d_weight_grad)(const Tensor& grad_weight, const Tensor& grad_output,
                                const Tensor& input, const ConvGeometry& g) = nullptr;
+    // conv2d_forward followed by max pooling with 2x2 windows of stride 2: out and indices
+    // (int64, the flat position in the oH*oW plane; undefined when not needed) are
+    // [N, Co, oH / 2, oW / 2], contiguous; oH, oW >= 2 and oH * oW < 2^31.
+    void (*conv2d_max_pool2d_forward)(const Tensor& out, const Tensor& indices,
+                                      const Tensor& input, const Tensor& weight,
+                                      const Tensor& bias, const ConvGeometry& g) = nullptr;
     // Pooling over (N, C, H, W) planes (src/cpu/pool_kernels.cpp), floating dtypes. Inputs
     // have any strides; outputs are contiguous (N, C, OH, OW). max_pool2d: indices (int64, the
     // flat position in the H*W plane) may be undefined when not needed. The backward kernels

@@ -11,6 +11,7 @@
 #include "ember/ops/factory.h"
 #include "ember/ops/indexing.h"
 #include "ember/ops/reduce.h"
+#include "ops/conv_pool.h"
 #include "ops/dispatch.h"
 #include "ops/util.h"
 
@@ -322,6 +323,11 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
     // As PyTorch: a (1, 1) output is the mean over H and W (MeanBackward1 in the graph).
     if (oh == 1 && ow == 1) return input.mean({-1, -2}, true);
     return adaptive_avg_pool2d_run(input, oh, ow);
+}
+
+Tensor detail::max_pool2d_backward_scatter(const Tensor& grad, const Tensor& indices,
+                                          IntArrayRef in_sizes) {
+    return max_pool2d_backward_run(grad, indices, in_sizes);
 }
 
 }  // namespace ember

@@ -4,6 +4,7 @@
 // gradchecks (with double backward); reprs; thread-count independence; every error path.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -127,6 +128,31 @@ TEST(Pool, AdaptiveAvgPool2dMatchesPyTorch) {
         });
         EXPECT_TENSOR_CLOSE(nn::AdaptiveAvgPool2d(size)(tensor_from_json(c.at("input"))),
                             tensor_from_json(c.at("out")));
+    }
+}
+
+// The vectorised float32 path of 2x2 windows (16 windows a step, masked tails) against the
+// float64 path, which runs the scalar loop checked against PyTorch above: same values and the
+// same indices, with frequent ties, NaN and -inf, odd sizes and widths around 16 and 32.
+TEST(Pool, MaxPool2dFloatRowsEqualScalarPath) {
+    manual_seed(3);
+    for (const int64_t h : {2, 3, 7}) {
+        for (const int64_t w : {2, 5, 30, 31, 32, 33, 34, 65}) {
+            Tensor x = randint(-2, 3, {2, 3, h, w}).to(float32);
+            float* data = x.data_ptr<float>();
+            data[0] = NAN;  // a NaN first in its window, one later, and a -inf
+            data[w + 1] = NAN;
+            data[7] = -INFINITY;
+            const auto [values, indices] = F::max_pool2d_with_indices(x, 2);
+            const auto [expected_values, expected_indices] =
+                F::max_pool2d_with_indices(x.to(float64), 2);
+            EXPECT_TENSOR_EQ(indices, expected_indices);
+            // NaN compares unequal: NaN where expected, equal values elsewhere.
+            auto finite = [](const Tensor& v) { return where(isnan(v), 7.0, v.to(float64)); };
+            EXPECT_TENSOR_EQ(isnan(values), isnan(expected_values));
+            EXPECT_TENSOR_EQ(finite(values), finite(expected_values));
+            EXPECT_TENSOR_EQ(finite(F::max_pool2d(x, 2)), finite(expected_values));
+        }
     }
 }
 
