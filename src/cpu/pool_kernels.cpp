@@ -100,7 +100,7 @@ void max_pool_plane_2x2(const T* x, int64_t sh, int64_t sw, int64_t W, T* y, int
 }
 
 // GCC 12 flags the extract and convert intrinsics' internal undefined operand as "may be used
-// uninitialized" wherever they inline (a false positive), up to the kernel that calls them.
+// uninitialized" wherever they inline (a false positive), up to the kernels that call them.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -215,8 +215,6 @@ void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& i
     });
 }
 
-#pragma GCC diagnostic pop
-
 // grad_input[plane][indices[o]] += grad_output[o], outputs in order (a position that is the
 // argmax of several windows sums their gradients in window order).
 void max_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
@@ -246,6 +244,77 @@ void max_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_out
         }
     });
 }
+
+// The backward of 2x2 windows of stride 2 without padding or dilation: the windows do not
+// overlap, so each position of grad_input gets its window's gradient when it holds the
+// argmax and zero otherwise (as do the rows and columns past the last window), written once
+// in order: no zero fill and no scattered writes. Same values as the scatter.
+template <class T>
+void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t H, int64_t W,
+                                 int64_t OH, int64_t OW) {
+    for (int64_t y = 0; y < H; ++y) {
+        T* row = gi + y * W;
+        if (y / 2 >= OH) {
+            std::fill(row, row + W, T(0));
+            continue;
+        }
+        const T* g = go + (y / 2) * OW;
+        const int64_t* at = idx + (y / 2) * OW;
+        int64_t px = 0;
+#if defined(__AVX512F__)
+        if constexpr (std::is_same_v<T, float>) {
+            // 16 windows a step: which of the two positions of this row holds each argmax.
+            const __m512i lane2 = _mm512_slli_epi32(
+                _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), 1);
+            const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17,
+                                                   1, 16, 0);  // v0[0], v1[0], v0[1], ...
+            const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(8));
+            for (; px + 16 <= OW; px += 16) {
+                const __m512 gv = _mm512_loadu_ps(g + px);
+                const __m256i lo = _mm512_cvtepi64_epi32(_mm512_loadu_si512(at + px));
+                const __m256i hi = _mm512_cvtepi64_epi32(_mm512_loadu_si512(at + px + 8));
+                const __m512i a = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+                const __m512i left = _mm512_add_epi32(
+                    _mm512_set1_epi32(static_cast<int>(y * W + 2 * px)), lane2);
+                const __m512 v0 = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a, left), gv);
+                const __m512 v1 = _mm512_maskz_mov_ps(
+                    _mm512_cmpeq_epi32_mask(a, _mm512_add_epi32(left, _mm512_set1_epi32(1))),
+                    gv);
+                _mm512_storeu_ps(row + 2 * px, _mm512_permutex2var_ps(v0, first, v1));
+                _mm512_storeu_ps(row + 2 * px + 16, _mm512_permutex2var_ps(v0, second, v1));
+            }
+        }
+#endif
+        for (; px < OW; ++px) {
+            const int64_t left = y * W + 2 * px;
+            row[2 * px] = at[px] == left ? g[px] : T(0);
+            row[2 * px + 1] = at[px] == left + 1 ? g[px] : T(0);
+        }
+        std::fill(row + 2 * OW, row + W, T(0));
+    }
+}
+
+void max_pool2d_2x2_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                                    const Tensor& indices) {
+    const int64_t planes = grad_input.size(0) * grad_input.size(1);
+    const int64_t H = grad_input.size(2), W = grad_input.size(3);
+    const int64_t OH = grad_output.size(2), OW = grad_output.size(3);
+    visit_dtype(grad_input.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if constexpr (is_float_v<T>) {
+            T* gi = static_cast<T*>(grad_input.data_ptr());
+            const T* go = static_cast<const T*>(grad_output.data_ptr());
+            const int64_t* idx = static_cast<const int64_t*>(indices.data_ptr());
+            parallel_for(0, planes, plane_grain(H * W), [&](int64_t b, int64_t e) {
+                for (int64_t q = b; q < e; ++q)
+                    max_pool_plane_2x2_backward(gi + q * H * W, go + q * OH * OW,
+                                                idx + q * OH * OW, H, W, OH, OW);
+            });
+        }
+    });
+}
+
+#pragma GCC diagnostic pop
 
 // The in-bounds part [h0, h1) x [w0, w1) of an average-pooling window and its divisor, as
 // PyTorch computes them (count_include_pad counts padding up to the padded border only).
@@ -413,6 +482,7 @@ void adaptive_avg_pool2d_backward_kernel(const Tensor& grad_input, const Tensor&
 void register_cpu_pool_kernels(Kernels& k) {
     k.max_pool2d = max_pool2d_kernel;
     k.max_pool2d_backward = max_pool2d_backward_kernel;
+    k.max_pool2d_2x2_backward = max_pool2d_2x2_backward_kernel;
     k.avg_pool2d = avg_pool2d_kernel;
     k.avg_pool2d_backward = avg_pool2d_backward_kernel;
     k.adaptive_avg_pool2d = adaptive_avg_pool2d_kernel;

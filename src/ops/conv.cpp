@@ -447,11 +447,15 @@ Tensor detail::conv2d_max_pool2x2(const Tensor& input, const Tensor& weight, con
             "ConvolutionMaxPool2DBackward", {input, weight, bias}, {out},
             {input, weight, indices},
             [b = backward_shapes(p, input, weight)](autograd::BackwardContext& ctx) {
-                // The pooling's scatter gives the convolution's output gradient.
+                // The pooling's backward gives the convolution's output gradient, whose sum
+                // (the bias gradient) is that of the pooled gradient, a quarter of the size.
                 const Tensor g_conv =
-                    detail::max_pool2d_backward_scatter(ctx.grad(), ctx.saved(2), b.p.out_sizes);
-                const bool needs[3] = {ctx.needs(0), ctx.needs(1), ctx.needs(2)};
-                return convolution_backward(g_conv, ctx.saved(0), ctx.saved(1), needs, b);
+                    detail::max_pool2d_2x2_backward(ctx.grad(), ctx.saved(2), b.p.out_sizes);
+                const bool needs[3] = {ctx.needs(0), ctx.needs(1), false};
+                TensorList grads =
+                    convolution_backward(g_conv, ctx.saved(0), ctx.saved(1), needs, b);
+                if (ctx.needs(2)) grads[2] = ctx.grad().sum({2, 3}).sum(0);
+                return grads;
             });
     }
     return out;

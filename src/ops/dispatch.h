@@ -164,6 +164,10 @@ struct Kernels {
                        const Pool2dParams& p) = nullptr;
     void (*max_pool2d_backward)(const Tensor& grad_input, const Tensor& grad_output,
                                 const Tensor& indices) = nullptr;
+    // The same for 2x2 windows of stride 2 without padding or dilation (windows that do not
+    // overlap), overwriting all of grad_input (which need not be zeroed); planes < 2^31.
+    void (*max_pool2d_2x2_backward)(const Tensor& grad_input, const Tensor& grad_output,
+                                    const Tensor& indices) = nullptr;
     void (*avg_pool2d)(const Tensor& out, const Tensor& in, const Pool2dParams& p) = nullptr;
     void (*avg_pool2d_backward)(const Tensor& grad_input, const Tensor& grad_output,
                                 const Pool2dParams& p) = nullptr;

@@ -103,14 +103,22 @@ Tensor new_output(IntArrayRef sizes, DType dtype, Device device) {
 // ---- max pooling ----------------------------------------------------------------------------
 
 // grad_input from the argmax indices; records MaxPool2DWithIndicesBackwardBackward0, whose
-// formula gathers the gradient of grad_input at the same indices.
-Tensor max_pool2d_backward_run(const Tensor& grad, const Tensor& indices, IntArrayRef in_sizes) {
-    Tensor gi = zeros(in_sizes, {.dtype = grad.dtype(), .device = grad.device()});
+// formula gathers the gradient of grad_input at the same indices. windows_2x2: the windows
+// were 2x2 of stride 2 without padding or dilation, so they do not overlap and the kernel
+// that writes grad_input once, without zeroing it first, serves.
+Tensor max_pool2d_backward_run(const Tensor& grad, const Tensor& indices, IntArrayRef in_sizes,
+                               bool windows_2x2) {
+    const detail::Kernels& k = detail::kernels(grad.device());
+    const bool once = windows_2x2 && k.max_pool2d_2x2_backward != nullptr &&
+                      in_sizes[in_sizes.size() - 1] * in_sizes[in_sizes.size() - 2] <
+                          (int64_t{1} << 31);
+    Tensor gi = once ? new_output(in_sizes, grad.dtype(), grad.device())
+                     : zeros(in_sizes, {.dtype = grad.dtype(), .device = grad.device()});
     {
         NoGradGuard no_grad;  // the contiguous copy is part of this primitive
         const Tensor g = grad.contiguous();
-        detail::kernels(grad.device())
-            .max_pool2d_backward(as_4d(gi), as_4d(g), as_4d(indices.contiguous()));
+        (once ? k.max_pool2d_2x2_backward : k.max_pool2d_backward)(
+            as_4d(gi), as_4d(g), as_4d(indices.contiguous()));
     }
     if (autograd::needs_grad(grad))
         autograd::record("MaxPool2DWithIndicesBackwardBackward0", {grad}, {gi}, {indices},
@@ -135,10 +143,13 @@ std::pair<Tensor, Tensor> max_pool2d_run(const Tensor& input, const Pool2dParams
         .max_pool2d(as_4d(out), indices.defined() ? as_4d(indices) : Tensor(), as_4d(input), p);
     if (record) {
         const DimVector in_sizes = input.sizes().dims();
+        const bool windows_2x2 = p.kh == 2 && p.kw == 2 && p.sh == 2 && p.sw == 2 &&
+                                 p.ph == 0 && p.pw == 0 && p.dh == 1 && p.dw == 1 &&
+                                 2 * oh <= input.size(-2) && 2 * ow <= input.size(-1);
         autograd::record("MaxPool2DWithIndicesBackward0", {input}, {out}, {indices},
-                         [in_sizes](autograd::BackwardContext& ctx) {
-                             return TensorList{
-                                 max_pool2d_backward_run(ctx.grad(), ctx.saved(0), in_sizes)};
+                         [in_sizes, windows_2x2](autograd::BackwardContext& ctx) {
+                             return TensorList{max_pool2d_backward_run(
+                                 ctx.grad(), ctx.saved(0), in_sizes, windows_2x2)};
                          });
     }
     return {out, indices};
@@ -325,9 +336,9 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
     return adaptive_avg_pool2d_run(input, oh, ow);
 }
 
-Tensor detail::max_pool2d_backward_scatter(const Tensor& grad, const Tensor& indices,
+Tensor detail::max_pool2d_2x2_backward(const Tensor& grad, const Tensor& indices,
                                           IntArrayRef in_sizes) {
-    return max_pool2d_backward_run(grad, indices, in_sizes);
+    return max_pool2d_backward_run(grad, indices, in_sizes, true);
 }
 
 }  // namespace ember

@@ -156,6 +156,32 @@ TEST(Pool, MaxPool2dFloatRowsEqualScalarPath) {
     }
 }
 
+// The backward of 2x2 windows of stride 2 writes every position once (the windows do not
+// overlap): it equals the gradient scattered to the argmax indices, with zeros elsewhere,
+// including a last row and column that no window covers, for float32 (16 windows a step) and
+// float64, widths around 16 and 32, ties and a non-contiguous input.
+TEST(Pool, MaxPool2dWindows2x2BackwardEqualsTheScatter) {
+    manual_seed(4);
+    for (const DType dtype : {float32, float64}) {
+        for (const int64_t w : {2, 3, 31, 32, 33, 65, 66}) {
+            for (const bool transposed : {false, true}) {
+                SCOPED_TRACE(testing::Message() << dtype_name(dtype) << " width " << w
+                                                << (transposed ? " non-contiguous" : ""));
+                Tensor x = randint(-2, 3, {2, 3, 5, w}).to(dtype);
+                if (transposed) x = x.transpose(2, 3).contiguous().transpose(2, 3);
+                x.requires_grad_();
+                const auto [out, indices] = F::max_pool2d_with_indices(x, 2);
+                const Tensor up = randn(out.sizes(), {.dtype = dtype});
+                (out * up).sum().backward();
+                const Tensor expected = zeros({2, 3, 5 * w}, {.dtype = dtype})
+                                            .scatter_add(2, indices.flatten(2), up.flatten(2))
+                                            .view({2, 3, 5, w});
+                EXPECT_TENSOR_EQ(x.grad(), expected);
+            }
+        }
+    }
+}
+
 // The gradient of max pooling's backward with respect to grad_output: a gather at the indices.
 TEST(Pool, MaxPool2dDoubleBackwardMatchesPyTorch) {
     const json& c = golden().at("double_backward");

@@ -1,6 +1,6 @@
 // The fused convolution + 2x2 max pooling (src/ops/conv_pool.h, the direct kernel in
 // src/cpu/conv_direct.cpp) against the two ops run one after the other: the same output bits,
-// the same gradients for input, weight and bias (with create_graph too), over strides,
+// the same gradients for input and weight (with create_graph too; bias to rounding), over strides,
 // paddings, dilations, odd output sizes (the last row and column dropped), batch 1, channel
 // counts around the kernels' blocks of 32, non-contiguous inputs, no bias, ties and NaN; and
 // the same errors.
@@ -81,7 +81,10 @@ TEST(ConvPool, EqualsConvolutionThenMaxPool) {
             ASSERT_EQ(fused.size(), plain.size());
             for (size_t i = 0; i < fused.size(); ++i) {
                 SCOPED_TRACE(names[i]);
-                EXPECT_TRUE(same(fused[i], plain[i]));
+                if (i == 4)  // the bias gradient: the same sum in another order
+                    EXPECT_TRUE(allclose(fused[i], plain[i], 1e-5, 1e-5));
+                else
+                    EXPECT_TRUE(same(fused[i], plain[i]));
             }
         }
     }
