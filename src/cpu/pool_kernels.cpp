@@ -263,16 +263,23 @@ void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t
         int64_t px = 0;
 #if defined(__AVX512F__)
         if constexpr (std::is_same_v<T, float>) {
-            // 16 windows a step: which of the two positions of this row holds each argmax.
+            // 16 windows a step (masked at the end): which of the two positions of this row
+            // holds each argmax.
             const __m512i lane2 = _mm512_slli_epi32(
                 _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), 1);
             const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17,
                                                    1, 16, 0);  // v0[0], v1[0], v0[1], ...
             const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(8));
-            for (; px + 16 <= OW; px += 16) {
-                const __m512 gv = _mm512_loadu_ps(g + px);
-                const __m256i lo = _mm512_cvtepi64_epi32(_mm512_loadu_si512(at + px));
-                const __m256i hi = _mm512_cvtepi64_epi32(_mm512_loadu_si512(at + px + 8));
+            for (; px < OW; px += 16) {
+                const int64_t n = std::min<int64_t>(16, OW - px);
+                const __mmask16 in = static_cast<__mmask16>((1u << n) - 1);
+                // The 2n positions of the row: the first 16 and the rest.
+                const int64_t n_lo = std::min<int64_t>(16, 2 * n), n_hi = 2 * n - n_lo;
+                const __m512 gv = _mm512_maskz_loadu_ps(in, g + px);
+                const __m256i lo = _mm512_cvtepi64_epi32(
+                    _mm512_maskz_loadu_epi64(static_cast<__mmask8>(in & 0xff), at + px));
+                const __m256i hi = _mm512_cvtepi64_epi32(
+                    _mm512_maskz_loadu_epi64(static_cast<__mmask8>(in >> 8), at + px + 8));
                 const __m512i a = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
                 const __m512i left = _mm512_add_epi32(
                     _mm512_set1_epi32(static_cast<int>(y * W + 2 * px)), lane2);
@@ -280,8 +287,10 @@ void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t
                 const __m512 v1 = _mm512_maskz_mov_ps(
                     _mm512_cmpeq_epi32_mask(a, _mm512_add_epi32(left, _mm512_set1_epi32(1))),
                     gv);
-                _mm512_storeu_ps(row + 2 * px, _mm512_permutex2var_ps(v0, first, v1));
-                _mm512_storeu_ps(row + 2 * px + 16, _mm512_permutex2var_ps(v0, second, v1));
+                _mm512_mask_storeu_ps(row + 2 * px, static_cast<__mmask16>((1u << n_lo) - 1),
+                                      _mm512_permutex2var_ps(v0, first, v1));
+                _mm512_mask_storeu_ps(row + 2 * px + 16, static_cast<__mmask16>((1u << n_hi) - 1),
+                                      _mm512_permutex2var_ps(v0, second, v1));
             }
         }
 #endif
