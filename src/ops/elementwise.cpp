@@ -6,6 +6,7 @@
 
 #include "autograd/function.h"
 #include "ember/autograd/grad_mode.h"
+#include "ember/core/parallel.h"
 #include "ember/ops/factory.h"
 #include "ops/dispatch.h"
 #include "ops/tensor_iterator.h"
@@ -105,6 +106,41 @@ Kind binary_kind(BinaryOp op) {
     }
 }
 
+// a op b for the four arithmetic ops, element by element.
+template <class T>
+void same_shape_loop(BinaryOp op, const T* x, const T* y, T* o, int64_t n) {
+    switch (op) {
+        case BinaryOp::Add: for (int64_t i = 0; i < n; ++i) o[i] = x[i] + y[i]; break;
+        case BinaryOp::Sub: for (int64_t i = 0; i < n; ++i) o[i] = x[i] - y[i]; break;
+        case BinaryOp::Mul: for (int64_t i = 0; i < n; ++i) o[i] = x[i] * y[i]; break;
+        default: for (int64_t i = 0; i < n; ++i) o[i] = x[i] / y[i]; break;
+    }
+}
+
+// a + b, a - b (alpha 1), a * b or a / b of two contiguous tensors of one shape and one
+// floating dtype on the CPU, small enough for one thread, into a new tensor: the loop without
+// the iterator's setup, which is most of the time of an op on a few elements. Each element
+// is the same single IEEE operation the kernel does. Undefined when the case is another.
+Tensor small_same_shape(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out,
+                        const Scalar& alpha, bool wrapped) {
+    const bool arithmetic = op == BinaryOp::Add || op == BinaryOp::Sub ||
+                            op == BinaryOp::Mul || op == BinaryOp::Div;
+    const DType dtype = a.dtype();
+    if (!arithmetic || out.defined() || wrapped || b.dtype() != dtype ||
+        (dtype != DType::Float32 && dtype != DType::Float64) || !a.is_cpu() || !b.is_cpu() ||
+        alpha.is_bool() || alpha.to_double() != 1.0 || a.numel() > kGrainSize ||
+        a.sizes() != b.sizes() || !a.is_contiguous() || !b.is_contiguous())
+        return {};
+    const int64_t n = a.numel();
+    Tensor result = detail::empty_contiguous(a.sizes(), n, dtype, a.device());
+    if (dtype == DType::Float32)
+        same_shape_loop(op, a.data_ptr<float>(), b.data_ptr<float>(), result.data_ptr<float>(), n);
+    else
+        same_shape_loop(op, a.data_ptr<double>(), b.data_ptr<double>(), result.data_ptr<double>(),
+                        n);
+    return result;
+}
+
 // Runs `op` on (a, b) into `out` (undefined: allocated). `b_is_scalar`: b wraps a number.
 Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out,
                   const Scalar& alpha = 1, bool b_is_scalar = false, bool a_is_scalar = false) {
@@ -118,6 +154,9 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
         EMBER_ERROR("Subtraction, the `-` operator, with a bool tensor is not supported. If you "
                     "are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
     }
+    if (Tensor r = small_same_shape(op, a, b, out, alpha, a_is_scalar || b_is_scalar);
+        r.defined())
+        return r;
     Kind kind = binary_kind(op);
     IteratorConfig cfg{.op = name};
     if (kind == Kind::TrueDiv || kind == Kind::FloatOnly) cfg.promote_integer_to_float = true;

@@ -133,3 +133,33 @@ TEST(Promotion, ScalarsKeepFullPrecisionUntilTheOpDtype) {
     EXPECT_EQ(clamp(ones({2}, {.dtype = float64}), 0.001).to_vector<double>()[0], 1.0);
     EXPECT_EQ(clamp(zeros({2}, {.dtype = float64}), 0.001).to_vector<double>()[0], 0.001);
 }
+
+// Small same-shape contiguous operands skip the iterator (src/ops/elementwise.cpp,
+// small_same_shape): the same values as the iterator's path, which non-contiguous operands
+// take, with NaN, infinities, signed zeros, 0-d and empty tensors; the fast path's result is
+// a new contiguous tensor of the operands' shape and dtype.
+TEST(Elementwise, SmallSameShapeEqualsTheIteratorPath) {
+    for (const DType dtype : {float32, float64}) {
+        const Tensor x = tensor({1.5, -0.0, INFINITY, NAN, 3.0, -2.0}, {.dtype = dtype});
+        const Tensor y = tensor({0.25, 0.0, INFINITY, 1.0, -0.0, 7.0}, {.dtype = dtype});
+        const Tensor xv = x.view({3, 2}), yv = y.view({3, 2});
+        // The same values through non-contiguous views.
+        const Tensor xt = xv.t().contiguous().t(), yt = yv.t().contiguous().t();
+        ASSERT_FALSE(xt.is_contiguous());
+        // Bit for bit: NaN where NaN, and the sign of zeros (1 / -0 is -inf).
+        auto same = [](const Tensor& a, const Tensor& b) {
+            return a.dtype() == b.dtype() && a.sizes() == b.sizes() && a.is_contiguous() &&
+                   a.allclose(b, 0.0, 0.0, true) && (1 / a).allclose(1 / b, 0.0, 0.0, true);
+        };
+        EXPECT_TRUE(same(xv + yv, (xt + yt).contiguous()));
+        EXPECT_TRUE(same(xv - yv, (xt - yt).contiguous()));
+        EXPECT_TRUE(same(xv * yv, (xt * yt).contiguous()));
+        EXPECT_TRUE(same(xv / yv, (xt / yt).contiguous()));
+        EXPECT_TRUE(same(add(xv, yv, 2), (xt + 2 * yt).contiguous()));
+        const Tensor s = full({}, 2.5, {.dtype = dtype}), t = full({}, -4.0, {.dtype = dtype});
+        EXPECT_EQ((s + t).dim(), 0);
+        EXPECT_EQ((s * t).item<double>(), -10.0);
+        EXPECT_EQ((empty({0, 3}, {.dtype = dtype}) + empty({0, 3}, {.dtype = dtype})).sizes(),
+                  IntArrayRef({0, 3}));
+    }
+}
