@@ -292,14 +292,19 @@ void run_reduce(TensorIterator& it, const Op& op = Op{}) {
         // Full reduction: fixed chunks, partials combined in order.
         constexpr int64_t kChunk = 1 << 16;
         int64_t nchunks = (R + kChunk - 1) / kChunk;
-        std::vector<Acc> partial(static_cast<size_t>(nchunks), op.init());
+        // One whole object per chunk: for all/any (Acc = bool) a std::vector<Acc> packs the
+        // chunks' results into shared words, and threads setting neighbouring bits would race.
+        struct Partial {
+            Acc value;
+        };
+        std::vector<Partial> partial(static_cast<size_t>(nchunks), Partial{op.init()});
         parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
             for (int64_t c = b; c < e; ++c)
-                partial[c] =
+                partial[c].value =
                     reduce_range<T>(op, in, red, c * kChunk, std::min(R, (c + 1) * kChunk));
         });
         Acc acc = op.init();
-        for (const Acc& p : partial) acc = op.combine(acc, p);
+        for (const Partial& p : partial) acc = op.combine(acc, p.value);
         store(out, acc);
         return;
     }

@@ -310,6 +310,23 @@ TEST_F(ReduceThreads, SumOverDimZeroOfLargeMatrix) {
     });
 }
 
+// all/any over many chunks on two threads: each chunk's partial result needs memory of its own
+// (packed into std::vector<bool>, neighbouring chunks' writes raced: ThreadSanitizer's finding,
+// and a lost write could restore a chunk's initial value and flip the answer).
+TEST_F(ReduceThreads, AllAnyOverManyChunks) {
+    constexpr int64_t kChunk = int64_t(1) << 16;  // the full reduction's chunk size
+    const int64_t n = 64 * kChunk;
+    set_num_threads(2);
+    for (int64_t chunk : {0, 1, 31, 62, 63}) {
+        Tensor t = ones({n}, {.dtype = DType::Bool});
+        t.data_ptr<bool>()[chunk * kChunk + 7] = false;
+        EXPECT_FALSE(t.all().item<bool>()) << "false in chunk " << chunk;
+        Tensor f = zeros({n}, {.dtype = DType::Bool});
+        f.data_ptr<bool>()[chunk * kChunk + 7] = true;
+        EXPECT_TRUE(f.any().item<bool>()) << "true in chunk " << chunk;
+    }
+}
+
 TEST_F(ReduceThreads, SoftmaxAndScans) {
     Tensor m = wavy({1031, 517});
     expect_same_with_1_and_2_threads([&] {
