@@ -57,7 +57,9 @@ void SparseAdam::validate(const Options& o) const {
 void SparseAdam::update(ParamGroup& group) {
     const Options& o = group.options;
     const double lr = o.number("lr"), eps = o.number("eps");
-    const auto [beta1, beta2] = o.pair("betas");
+    // (plain variables: the update lambda captures them, which clang 14 refuses for bindings)
+    const auto betas = o.pair("betas");
+    const double beta1 = betas.first, beta2 = betas.second;
     const bool maximize = o.flag("maximize");
     for (Tensor& param : group.params) {
         if (!param.grad().defined()) continue;

@@ -100,7 +100,9 @@ TEST(LinalgGrad, OnlyOneOperandRequiresGrad) {
 TEST(LinalgGrad, Addmm) {
     for (const DimVector& input : {DimVector{3, 5}, DimVector{5}, DimVector{3, 1}, DimVector{}}) {
         SCOPED_TRACE(shape_str(input));
-        for (auto [beta, alpha] : {std::pair{1.0, 1.0}, {0.5, 2.0}, {0.0, -1.5}}) {
+        for (const auto& scales : {std::pair{1.0, 1.0}, {0.5, 2.0}, {0.0, -1.5}}) {
+            // (plain variables: clang 14 cannot capture structured bindings)
+            const double beta = scales.first, alpha = scales.second;
             auto fn = [beta, alpha](const TensorList& in) {
                 return TensorList{addmm(in[0], in[1], in[2], beta, alpha)};
             };

@@ -97,8 +97,9 @@ TEST(VisionConversion, ConvertImageDtypeMatchesTorchvision) {
         else
             EXPECT_TENSOR_EQ(as_tensor(convert(x)), tensor_from_json(c["output"]));
     }
-    EXPECT_EMBER_ERROR(ConvertImageDtype(DType::Float32)(Image(1, 1, 1)), "ConvertImageDtype",
-                       "ToTensor");
+    // ((void): clang would parse the statement as the declaration of a variable DType::Float32)
+    EXPECT_EMBER_ERROR((void)ConvertImageDtype(DType::Float32)(Image(1, 1, 1)),
+                       "ConvertImageDtype", "ToTensor");
 }
 
 TEST(VisionTransform, ComposeLambdaAndReprs) {
