@@ -3,7 +3,8 @@
 PRESET ?= $(if $(CI),ci,release)
 JOBS ?= $(shell nproc)
 
-.PHONY: all build test deps bench bench-core bench-build golden clean demo example-vision
+.PHONY: all build test deps bench bench-core bench-build golden clean demo example-vision fuzz \
+        ci-sanitizers
 
 all: build
 
@@ -48,6 +49,31 @@ bench-build:
 	scripts/install-deps --bench
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS)
+
+# The libFuzzer harnesses of every file reader (fuzz/: clang 14, ASan + UBSan), each run for
+# FUZZ_SECONDS over its corpus, one after the other; figures in build/fuzz/fuzz/fuzz_results.json.
+# CI runs FUZZ_SECONDS=30.
+FUZZ_SECONDS ?= 600
+fuzz:
+	scripts/install-deps --fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+	python3 fuzz/run_fuzzers.py --build build/fuzz --seconds $(FUZZ_SECONDS)
+
+# What CI runs after `make test` (.ci/run): the fuzz preset's build (clang 14, ASan + UBSan,
+# undefined behaviour fatal) of the readers' fuzzers and of the parser, data, autograd and
+# reliability tests; those tests under the sanitizers; then each fuzzer for 30 s over its corpus,
+# JOBS at a time, with a fixed libFuzzer seed so that a CI run can be replayed.
+SANITIZER_TESTS := test_io test_vision test_data test_autograd reliability
+ci-sanitizers:
+	scripts/install-deps --fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers $(SANITIZER_TESTS) crash_trainer
+	for t in $(SANITIZER_TESTS); do \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    build/fuzz/tests/$$t --gtest_brief=1 || exit 1; \
+	done
+	python3 fuzz/run_fuzzers.py --build build/fuzz --seconds 30 --parallel $(JOBS) --seed 1
 
 # Regenerates tests/golden/* from a real PyTorch (development only): Debian's python3-torch,
 # plus the PyPI packages of tools/golden/requirements.txt in a virtual environment.

@@ -10,10 +10,14 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <random>
+#include <limits>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "ember/ops/factory.h"
+#include "io/atomic_file.h"
+#include "io/reader_checks.h"
 
 static_assert(std::endian::native == std::endian::little,
               "the .npy writer stores little-endian data; big-endian hosts need byte swapping");
@@ -142,7 +146,14 @@ public:
             size_t start = i_;
             while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
             if (start == i_) fail("expected a non-negative integer in the shape");
-            out.push_back(std::stoll(std::string(s_.substr(start, i_ - start))));
+            int64_t size = 0;
+            for (size_t k = start; k < i_; ++k) {
+                const int digit = s_[k] - '0';
+                if (size > (std::numeric_limits<int64_t>::max() - digit) / 10)
+                    fail("a size beyond int64 in the shape");
+                size = size * 10 + digit;
+            }
+            out.push_back(size);
             accept('L');  // Python 2 long suffix
             if (!accept(',')) {
                 expect(')');
@@ -229,27 +240,11 @@ void save_npy(const Tensor& t, const std::string& path, const NpySaveOptions& op
     }
     data = data.contiguous();
 
-    // Write next to the target and rename: readers never see a half-written file.
-    std::random_device rd;
-    const std::string tmp = path + ".tmp-" + std::to_string(rd());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        EMBER_CHECK(out, "save_npy: cannot create ", tmp, ": ", std::strerror(errno));
-        out.write(header.data(), static_cast<std::streamsize>(header.size()));
-        if (data.numel() > 0)
-            out.write(static_cast<const char*>(data.data_ptr()),
-                      static_cast<std::streamsize>(data.nbytes()));
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            EMBER_ERROR("save_npy: writing ", tmp, " failed (disk full?)");
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        std::remove(tmp.c_str());
-        EMBER_ERROR("save_npy: cannot move ", tmp, " to ", path, ": ", why);
-    }
+    std::vector<std::string_view> pieces{header};
+    if (data.numel() > 0)
+        pieces.emplace_back(static_cast<const char*>(data.data_ptr()),
+                            static_cast<size_t>(data.nbytes()));
+    io::detail::write_file_atomically(path, pieces, "save_npy");
 }
 
 Tensor load_npy(const std::string& path) {
@@ -275,14 +270,19 @@ Tensor load_npy(const std::string& path) {
     // Fortran order: the bytes are the row-major data of the transposed array.
     std::vector<int64_t> stored = h.shape;
     if (h.fortran_order) std::reverse(stored.begin(), stored.end());
-    uint64_t numel = 1;
-    for (int64_t s : stored) numel *= static_cast<uint64_t>(s);
-    const uint64_t nbytes = numel * static_cast<uint64_t>(element_size(dtype));
+    const std::optional<uint64_t> shape_bytes =
+        detail::shape_bytes(stored, static_cast<size_t>(element_size(dtype)));
+    EMBER_CHECK(shape_bytes.has_value(), "load_npy: ", path, ": shape ", shape_repr(h.shape),
+                " of ", h.descr, " is too large for any tensor (the file has ",
+                bytes.size() - data_begin, " bytes of data)");
+    const uint64_t nbytes = *shape_bytes;
+    const uint64_t numel = nbytes / static_cast<uint64_t>(element_size(dtype));
     EMBER_CHECK(bytes.size() - data_begin >= nbytes, "load_npy: ", path, " is truncated: shape ",
                 shape_repr(h.shape), " of ", h.descr, " needs ", nbytes, " bytes of data, the file has ",
                 bytes.size() - data_begin);
     Tensor t = empty(stored, {.dtype = dtype});
     if (nbytes > 0) std::memcpy(t.data_ptr(), bytes.data() + data_begin, nbytes);
+    if (dtype == DType::Bool) detail::normalize_bools(t.data_ptr(), nbytes);
     if (big_endian) {
         auto* p = static_cast<unsigned char*>(t.data_ptr());
         const size_t size = static_cast<size_t>(element_size(dtype));

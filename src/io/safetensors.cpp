@@ -8,11 +8,14 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "ember/io/serialize.h"
 #include "ember/ops/factory.h"
+#include "io/atomic_file.h"
+#include "io/reader_checks.h"
 #include "ops/util.h"
 
 static_assert(std::endian::native == std::endian::little,
@@ -114,29 +117,13 @@ void save(const OrderedDict<Tensor>& tensors, const std::string& path,
     text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned
     const uint64_t n = text.size();
 
-    // Write next to the target and rename: readers never see a half-written file.
-    std::random_device rd;
-    const std::string tmp = path + ".tmp-" + std::to_string(rd());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        EMBER_CHECK(out, "save: cannot create ", tmp, ": ", std::strerror(errno));
-        out.write(reinterpret_cast<const char*>(&n), 8);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        for (const Tensor& c : contiguous)
-            if (c.numel() > 0)
-                out.write(static_cast<const char*>(c.data_ptr()),
-                          static_cast<std::streamsize>(c.numel() * element_size(c.dtype())));
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            EMBER_ERROR("save: writing ", tmp, " failed (disk full?)");
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        std::remove(tmp.c_str());
-        EMBER_ERROR("save: cannot move ", tmp, " to ", path, ": ", why);
-    }
+    std::vector<std::string_view> pieces{std::string_view(reinterpret_cast<const char*>(&n), 8),
+                                         text};
+    for (const Tensor& c : contiguous)
+        if (c.numel() > 0)
+            pieces.emplace_back(static_cast<const char*>(c.data_ptr()),
+                                static_cast<size_t>(c.numel()) * element_size(c.dtype()));
+    io::detail::write_file_atomically(path, pieces, "save");
 }
 
 OrderedDict<Tensor> load(const std::string& path) {
@@ -155,13 +142,22 @@ OrderedDict<Tensor> load(const std::string& path) {
         try {
             Entry e{name, dtype_from_safetensors(info.at("dtype").get<std::string>(), path, name),
                     {}, 0, 0};
-            uint64_t numel = 1;
+            std::vector<int64_t> sizes;
             for (const auto& d : info.at("shape")) {
+                EMBER_CHECK(d.is_number_integer(), "load: ", path, ": tensor \"", name,
+                            "\" has the size ", d.dump(), ", not an integer");
                 const int64_t s = d.get<int64_t>();
-                EMBER_CHECK(s >= 0, "load: ", path, ": tensor \"", name, "\" has a negative size");
-                e.shape.push_back(s);
-                numel *= static_cast<uint64_t>(s);
+                EMBER_CHECK(s >= 0 && !(d.is_number_unsigned() && d.get<uint64_t>() > uint64_t(s)),
+                            "load: ", path, ": tensor \"", name, "\" has the size ", d.dump(),
+                            ", which is negative or beyond int64");
+                sizes.push_back(s);
             }
+            // (compared with the bytes the entry has before any allocation)
+            const std::optional<uint64_t> nbytes = io::detail::shape_bytes(
+                sizes, static_cast<size_t>(element_size(e.dtype)));
+            EMBER_CHECK(nbytes.has_value(), "load: ", path, ": tensor \"", name, "\" has shape ",
+                        shape_str(sizes), ", too large for any tensor");
+            e.shape = DimVector(sizes.begin(), sizes.end());
             const auto& offsets = info.at("data_offsets");
             EMBER_CHECK(offsets.size() == 2, "load: ", path, ": tensor \"", name,
                         "\": data_offsets must be [begin, end]");
@@ -170,7 +166,7 @@ OrderedDict<Tensor> load(const std::string& path) {
             EMBER_CHECK(e.begin <= e.end && e.end <= buffer_size, "load: ", path, ": tensor \"",
                         name, "\" lies outside the file (bytes ", e.begin, " to ", e.end, " of ",
                         buffer_size, "); the file is truncated or corrupt");
-            EMBER_CHECK(e.end - e.begin == numel * static_cast<uint64_t>(element_size(e.dtype)),
+            EMBER_CHECK(e.end - e.begin == *nbytes,
                         "load: ", path, ": tensor \"", name, "\" has shape ", shape_str(e.shape),
                         " and dtype ", e.dtype, " but ", e.end - e.begin, " bytes of data");
             entries.push_back(std::move(e));
@@ -195,6 +191,7 @@ OrderedDict<Tensor> load(const std::string& path) {
         Tensor t = empty(e.shape, {.dtype = e.dtype});
         if (e.end > e.begin)
             std::memcpy(t.data_ptr(), bytes.data() + p.buffer_begin + e.begin, e.end - e.begin);
+        if (e.dtype == DType::Bool) io::detail::normalize_bools(t.data_ptr(), e.end - e.begin);
         out.insert(e.name, std::move(t));
     }
     return out;

@@ -2,6 +2,8 @@
 // static linkage (STB_*_STATIC), so they never clash with another copy of stb in a program.
 #include "ember/vision/image_io.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -28,6 +30,51 @@ const char* unsupported_format(const std::string& bytes) {
     return nullptr;
 }
 
+// Whether every Huffman table of a JPEG's DHT segments has at most 256 codes. The stb of Debian 12
+// writes past its 257-entry size table on a longer one (fixed upstream in stb_image 2.28), so
+// such a file is refused before stb reads it. Segments are found as stb finds them: markers
+// from the start, skipping the entropy-coded data between them.
+bool jpeg_huffman_tables_fit(const std::string& bytes) {
+    auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    // A JPEG to stb: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8).
+    size_t pos = 0;
+    while (pos < bytes.size() && at(pos) == 0xFF) ++pos;
+    if (pos == 0 || pos == bytes.size() || at(pos) != 0xD8) return true;  // not a JPEG
+    ++pos;
+    while (pos + 4 <= bytes.size()) {
+        if (at(pos) != 0xFF) {  // entropy-coded data
+            ++pos;
+            continue;
+        }
+        const unsigned marker = at(pos + 1);
+        if (marker == 0xFF) {  // fill byte
+            ++pos;
+            continue;
+        }
+        if (marker == 0x00 || (marker >= 0xD0 && marker <= 0xD8)) {  // stuffed 0xFF, RSTn, SOI
+            pos += 2;
+            continue;
+        }
+        if (marker == 0xD9) break;  // EOI
+        const size_t length = size_t(at(pos + 2)) << 8 | at(pos + 3);
+        if (marker == 0xC4) {
+            // Tables as stb reads them: class/id byte, 16 code counts, the symbols; past the
+            // end of the file stb reads zeros.
+            int64_t left = int64_t(length) - 2;
+            size_t p = pos + 4;
+            while (left > 0 && p < bytes.size()) {
+                size_t codes = 0;
+                for (size_t i = 1; i <= 16; ++i) codes += p + i < bytes.size() ? at(p + i) : 0;
+                if (codes > 256) return false;
+                p += 17 + codes;
+                left -= int64_t(17 + codes);
+            }
+        }
+        pos += 2 + std::max<size_t>(length, 2);
+    }
+    return true;
+}
+
 }  // namespace
 
 Image load_image(const std::string& path, ImageReadMode mode) {
@@ -36,6 +83,8 @@ Image load_image(const std::string& path, ImageReadMode mode) {
         EMBER_ERROR("load_image: ", path, " is a ", format,
                     " image, which ember cannot decode (it reads PNG, JPEG, BMP, PGM/PPM, GIF, "
                     "TGA); convert it to PNG");
+    EMBER_CHECK(jpeg_huffman_tables_fit(bytes), "load_image: ", path,
+                " is a corrupt JPEG (a Huffman table of more than 256 codes)");
     int width = 0, height = 0, channels = 0;
     const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
     const int length = static_cast<int>(bytes.size());
@@ -44,6 +93,39 @@ Image load_image(const std::string& path, ImageReadMode mode) {
     EMBER_CHECK(stbi_info_from_memory(data, length, &width, &height, &channels), "load_image: ",
                 path, " is not a readable image (", stbi_failure_reason(),
                 "); ember reads PNG, JPEG, BMP, PGM/PPM, GIF, TGA");
+    // The header's size is checked before stb allocates for it: a few bytes can claim
+    // gigapixels. The limit is Pillow's decompression-bomb error (twice Image.MAX_IMAGE_PIXELS),
+    // so that ember refuses what torchvision's loader refuses; binary PGM/PPM files hold their
+    // pixels uncompressed, so theirs must also be in the file.
+    constexpr int64_t kMaxPixels = 2 * (int64_t{1024} * 1024 * 1024 / 4 / 3);
+    const int64_t declared = int64_t(width) * int64_t(height);
+    EMBER_CHECK(width > 0 && height > 0, "load_image: ", path, " declares ", width, "x", height,
+                " pixels: an image without pixels is corrupt");
+    EMBER_CHECK(declared <= kMaxPixels, "load_image: ", path, " declares ", width, "x", height,
+                " pixels, more than the ", kMaxPixels,
+                " that ember (like Pillow) decodes: a corrupt header or a decompression bomb");
+    // So must an uncompressed BMP's rows (BI_RGB or BI_BITFIELDS, padded to 4 bytes), which
+    // stb would otherwise read byte by byte past the end of the file.
+    if (bytes.starts_with("BM") && bytes.size() >= 34) {
+        auto le = [&](size_t at, int n) {
+            uint32_t v = 0;
+            for (int i = n - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + size_t(i)]);
+            return v;
+        };
+        const uint32_t bits = le(28, 2), compression = le(30, 4);
+        if (compression == 0 || compression == 3) {
+            const int64_t needed = (int64_t(width) * bits + 31) / 32 * 4 * int64_t(height);
+            EMBER_CHECK(needed <= int64_t(bytes.size()), "load_image: ", path,
+                        " is truncated: its ", width, "x", height, " pixels of ", bits,
+                        " bits need ", needed, " bytes, the file has ", bytes.size());
+        }
+    }
+    if (bytes.starts_with("P5") || bytes.starts_with("P6")) {
+        const int64_t needed = declared * channels * (stbi_is_16_bit_from_memory(data, length) ? 2 : 1);
+        EMBER_CHECK(needed <= int64_t(bytes.size()), "load_image: ", path, " is truncated: its ",
+                    width, "x", height, " pixels need ", needed, " bytes, the file has ",
+                    bytes.size());
+    }
     int wanted = 3;
     if (mode == ImageReadMode::Gray || (mode == ImageReadMode::Unchanged && channels <= 2))
         wanted = 1;

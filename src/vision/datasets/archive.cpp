@@ -36,7 +36,11 @@ std::string read_file(const std::string& path, const std::string& who) {
 
 void write_file(const std::string& path, std::string_view bytes) {
     const fs::path target(path);
-    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    std::error_code ec;
+    // A folder that cannot be made (a file of that name is in the way): an error naming it.
+    if (target.has_parent_path() && !fs::create_directories(target.parent_path(), ec) && ec)
+        EMBER_ERROR("cannot create the folder ", target.parent_path().string(), " for ", path,
+                    " (", ec.message(), ")");
     std::random_device rd;
     const std::string temp = path + ".part" + std::to_string(rd());
     {
@@ -46,7 +50,6 @@ void write_file(const std::string& path, std::string_view bytes) {
         out.close();
         EMBER_CHECK(out.good(), "error while writing ", temp);
     }
-    std::error_code ec;
     fs::rename(temp, target, ec);
     if (ec) {
         fs::remove(temp, ec);
@@ -139,7 +142,8 @@ std::string pax_path(std::string_view records) {
         if (space == std::string_view::npos) break;
         const size_t length = std::strtoull(std::string(records.substr(pos, space - pos)).c_str(),
                                             nullptr, 10);
-        if (length == 0 || pos + length > records.size()) break;
+        // A record is "<length> <key>=<value>\n": its length covers the space and the newline.
+        if (length < space - pos + 2 || length > records.size() - pos) break;
         const std::string_view record = records.substr(space + 1, pos + length - space - 2);
         if (record.starts_with("path=")) result = std::string(record.substr(5));
         pos += length;
@@ -164,8 +168,11 @@ std::vector<ArchiveMember> read_tar(std::string_view bytes, const std::string& p
         EMBER_CHECK(tar_number(header + 148, 8) == checksum, "tar: ", path,
                     " has a corrupt header at byte ", pos, " (checksum mismatch)");
         const uint64_t size = tar_number(header + 124, 12);
-        EMBER_CHECK(size != UINT64_MAX && pos + 512 + size <= bytes.size(), "tar: ", path,
-                    " is truncated inside the member at byte ", pos);
+        // (size compared with what is left: a corrupt size near 2^64 must not wrap around)
+        EMBER_CHECK(size <= bytes.size() - pos - 512, "tar: ", path,
+                    " is truncated inside the member at byte ", pos, " (its header declares ",
+                    size == UINT64_MAX ? std::string("an unreadable size") : std::to_string(size) + " bytes",
+                    ", ", bytes.size() - pos - 512, " follow)");
         const char type = header[156];
         std::string name = field_string(header, 100);
         if (std::memcmp(header + 257, "ustar", 5) == 0) {
@@ -197,7 +204,15 @@ uint32_t le(std::string_view b, size_t pos, int bytes) {
     return v;
 }
 
+// Deflate codes at most 258 bytes in 2 bits: no member inflates more than 1032-fold.
+constexpr size_t kMaxDeflateRatio = 1032;
+
 std::string inflate_raw(std::string_view compressed, size_t expected, const std::string& what) {
+    // The size comes from the archive's directory: bounded by what the data can give before it
+    // is allocated.
+    EMBER_CHECK(expected <= kMaxDeflateRatio * compressed.size() + kMaxDeflateRatio, "unzip: ",
+                what, " is corrupt: it declares ", expected, " bytes from ", compressed.size(),
+                " compressed bytes, more than deflate can produce");
     std::string out(expected, '\0');
     z_stream zs{};
     EMBER_CHECK(inflateInit2(&zs, -MAX_WBITS) == Z_OK, "unzip: zlib initialisation failed");
@@ -243,9 +258,10 @@ std::vector<ArchiveMember> read_zip(std::string_view bytes, const std::string& p
         std::string name(bytes.substr(pos + 46, name_len));
         pos += 46 + name_len + extra_len + comment_len;
         if (name.empty() || name.back() == '/') continue;
-        EMBER_CHECK(local + 30 <= bytes.size() && bytes.compare(local, 4, "PK\x03\x04") == 0,
+        EMBER_CHECK(size_t(local) + 30 <= bytes.size() && bytes.compare(local, 4, "PK\x03\x04") == 0,
                     "unzip: ", path, " has a corrupt entry for ", name);
-        const size_t start = local + 30 + le(bytes, local + 26, 2) + le(bytes, local + 28, 2);
+        const size_t start =
+            size_t(local) + 30 + le(bytes, local + 26, 2) + le(bytes, local + 28, 2);
         EMBER_CHECK(start + compressed <= bytes.size(), "unzip: ", path, " is truncated inside ",
                     name);
         const std::string_view body = bytes.substr(start, compressed);
@@ -264,9 +280,20 @@ void extract_members(const std::vector<ArchiveMember>& members, const std::strin
                      const std::string& path) {
     for (const ArchiveMember& m : members) {
         const fs::path relative = fs::path(m.name).lexically_normal();
-        EMBER_CHECK(!relative.is_absolute() && !relative.empty() && *relative.begin() != "..",
-                    "extract: ", path, " holds ", m.name, ", which lies outside the target folder");
-        write_file((fs::path(folder) / relative).string(), m.data);
+        // (a NUL would cut the name short where the file is opened, after this check, and
+        // the message short where it is printed: it is shown as \0)
+        const bool has_nul = m.name.find('\0') != std::string::npos;
+        std::string shown;
+        for (char c : m.name) shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+        EMBER_CHECK(!has_nul && !relative.is_absolute() && !relative.empty() &&
+                        *relative.begin() != "..",
+                    "extract: ", path, " holds ", shown,
+                    ", a name that leaves the target folder (absolute, \"..\" or a NUL byte)");
+        try {
+            write_file((fs::path(folder) / relative).string(), m.data);
+        } catch (const Error& e) {
+            EMBER_ERROR("extract: ", path, ": ", m.name, ": ", e.what());
+        }
     }
 }
 

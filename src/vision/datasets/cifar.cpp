@@ -141,9 +141,12 @@ void CIFAR10::load_python(const Spec& spec) {
         if (!batch_labels) batch_labels = batch->get("fine_labels");
         EMBER_CHECK(data && batch_labels, name_, ": ", path, " lacks the key ",
                     data ? "\"labels\" (or \"fine_labels\")" : "\"data\"");
-        EMBER_CHECK(data->kind == PickleValue::Kind::Array && data->dtype->string == "u1" &&
-                        data->shape.size() == 2 && data->shape[1] == kPixels &&
-                        int64_t(data->string.size()) == data->shape[0] * kPixels,
+        // (an array never given its state has no dtype; the row count is compared by division,
+        // since a corrupt one times 3072 may overflow)
+        EMBER_CHECK(data->kind == PickleValue::Kind::Array && data->dtype &&
+                        data->dtype->string == "u1" && data->shape.size() == 2 &&
+                        data->shape[1] == kPixels && data->string.size() % kPixels == 0 &&
+                        int64_t(data->string.size() / kPixels) == data->shape[0],
                     name_, ": ", path, "'s \"data\" must be a uint8 numpy array [N, 3072]");
         EMBER_CHECK(batch_labels->kind == PickleValue::Kind::List, name_, ": ", path,
                     "'s labels must be a list");

@@ -67,19 +67,26 @@ Tensor read_idx(const std::string& path) {
     for (unsigned d = 0; d < dims; ++d) shape.push_back(big_endian_u32(p + 4 + 4 * d));
     const size_t actual = bytes.size() - header;
     // The element count; a corrupt header's sizes may overflow the byte count (then SIZE_MAX).
+    // The product of the nonzero sizes must fit even when one size is 0: it gives the strides.
     size_t count = 1;
-    bool overflow = false;
+    bool overflow = false, has_zero = false;
     for (int64_t size : shape) {
-        if (size != 0 && count > SIZE_MAX / 8 / size_t(size)) overflow = true;
+        if (size == 0) {
+            has_zero = true;
+            continue;
+        }
+        if (count > SIZE_MAX / 8 / size_t(size)) overflow = true;
         count *= size_t(size);
     }
-    if (std::find(shape.begin(), shape.end(), 0) != shape.end()) overflow = false, count = 0;
-    const size_t expected = overflow ? SIZE_MAX : count * type.bytes;
     auto shape_text = [&] {
         std::string s = "[";
         for (size_t d = 0; d < shape.size(); ++d) s += (d ? ", " : "") + std::to_string(shape[d]);
         return s + "]";
     };
+    EMBER_CHECK(!(has_zero && overflow), "read_idx: ", path, " declares the shape ", shape_text(),
+                ", too large for any tensor");
+    if (has_zero) count = 0;
+    const size_t expected = overflow ? SIZE_MAX : count * type.bytes;
     EMBER_CHECK(actual >= expected, "read_idx: ", path, " is truncated: its header declares ",
                 shape_text(), " (",
                 expected == SIZE_MAX ? std::string("more") : std::to_string(expected),

@@ -234,8 +234,10 @@ MNIST::MNIST(std::string root, const Options& options, Spec spec, const std::str
                 " must hold uint8 images [N, H, W], got ", ember::detail::describe(data_));
     const Tensor labels = read_idx(labels_path);
     if (qmnist_labels)
-        EMBER_CHECK(labels.dtype() == DType::Int32 && labels.dim() == 2, name_, ": ", labels_path,
-                    " must hold int32 labels [N, 8], got ", ember::detail::describe(labels));
+        // (the class is the first column: a row must have one)
+        EMBER_CHECK(labels.dtype() == DType::Int32 && labels.dim() == 2 && labels.size(1) >= 1,
+                    name_, ": ", labels_path, " must hold int32 labels [N, 8], got ",
+                    ember::detail::describe(labels));
     else
         EMBER_CHECK(labels.dtype() == DType::UInt8 && labels.dim() == 1, name_, ": ", labels_path,
                     " must hold uint8 labels [N], got ", ember::detail::describe(labels));

@@ -52,6 +52,9 @@ public:
                 }
                 case '.': {  // STOP
                     check(stack_.size() == 1 && marks_.empty(), at, "unbalanced stack at STOP");
+                    check(!has_cycle(), at,
+                          "a container that holds itself (the CIFAR pickles have none)");
+                    succeeded_ = true;
                     return stack_.back();
                 }
                 case '(': marks_.push_back(stack_.size()); break;
@@ -80,7 +83,9 @@ public:
                 case ')': push(make(Kind::Tuple)); break;
                 case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
                     const size_t n = op - 0x84;
-                    check(stack_.size() >= n, at, "stack underflow");
+                    // (the items must lie above the last MARK)
+                    check(stack_.size() >= n + (marks_.empty() ? 0 : marks_.back()), at,
+                          "stack underflow");
                     auto t = make(Kind::Tuple);
                     t->items.assign(stack_.end() - long(n), stack_.end());
                     stack_.resize(stack_.size() - n);
@@ -188,11 +193,63 @@ private:
         return s;
     }
 
-    static PickleRef make(Kind kind) {
+    PickleRef make(Kind kind) {
         auto v = std::make_shared<PickleValue>();
         v->kind = kind;
+        if (kind == Kind::List || kind == Kind::Tuple || kind == Kind::Dict) containers_.push_back(v);
         return v;
     }
+
+    // Whether a container holds itself, directly or through others (an iterative depth-first
+    // search over every container made: a cycle of shared pointers would never be freed).
+    bool has_cycle() const {
+        enum class State : uint8_t { New, Open, Done };
+        std::map<const PickleValue*, State> state;
+        auto children = [](const PickleValue& v) {
+            std::vector<const PickleValue*> out;
+            for (const auto& item : v.items) out.push_back(item.get());
+            for (const auto& [key, value] : v.entries) {
+                out.push_back(key.get());
+                out.push_back(value.get());
+            }
+            return out;
+        };
+        for (const PickleRef& root : containers_) {
+            if (state[root.get()] != State::New) continue;
+            std::vector<std::pair<const PickleValue*, std::vector<const PickleValue*>>> path;
+            state[root.get()] = State::Open;
+            path.emplace_back(root.get(), children(*root));
+            while (!path.empty()) {
+                auto& pending = path.back().second;
+                if (pending.empty()) {
+                    state[path.back().first] = State::Done;
+                    path.pop_back();
+                    continue;
+                }
+                const PickleValue* next = pending.back();
+                pending.pop_back();
+                State& s = state[next];
+                if (s == State::Open) return true;
+                if (s == State::Done) continue;
+                s = State::Open;
+                path.emplace_back(next, children(*next));
+            }
+        }
+        return false;
+    }
+
+public:
+    // A failed or cyclic read leaves no cycle behind: every container is emptied (nothing made
+    // here escapes unless the read succeeded without a cycle).
+    ~Unpickler() {
+        if (succeeded_) return;
+        for (const PickleRef& c : containers_) {
+            c->items.clear();
+            c->entries.clear();
+        }
+    }
+
+private:
     void push(PickleRef v) { stack_.push_back(std::move(v)); }
     void push_int(int64_t i) {
         auto v = make(Kind::Int);
@@ -301,6 +358,8 @@ private:
     std::vector<PickleRef> stack_;
     std::vector<size_t> marks_;
     std::map<uint64_t, PickleRef> memo_;
+    std::vector<PickleRef> containers_;  // every list, tuple and dict made, for the cycle check
+    bool succeeded_ = false;
 };
 
 }  // namespace

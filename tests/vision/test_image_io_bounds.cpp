@@ -1,0 +1,95 @@
+// load_image checks the size an image file's header declares before stb allocates for it: a
+// few bytes claiming gigapixels are refused (Pillow's decompression-bomb limit), and binary
+// PGM/PPM files must hold their pixels. The files are crafted here (fuzzer findings and the
+// bounds added for them).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ember/vision/image_io.h"
+#include "support/golden.h"
+
+namespace ember::test {
+namespace {
+
+using namespace std::string_literals;
+
+std::string write_bytes(const std::string& name, const std::string& bytes) {
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("ember_test_image_bounds_" + std::to_string(::getpid()) + "_" + name))
+                                 .string();
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    return path;
+}
+
+TEST(ImageIoBounds, AGigapixelPpmHeaderIsRefusedBeforeDecoding) {
+    const std::string path = write_bytes("huge.ppm", "P6\n100000 100000\n255\n"s + std::string(30, 'x'));
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "100000x100000",
+                       "decompression bomb");
+    std::filesystem::remove(path);
+}
+
+TEST(ImageIoBounds, APngHeaderBeyondPillowsLimitIsRefused) {
+    // Signature and an IHDR of 14000 x 14000 grey pixels (stb reads no CRC, and refuses only
+    // images over 1 GiB itself): no pixel data.
+    const std::string png = "\x89PNG\r\n\x1a\n"s + "\0\0\0\x0dIHDR"s + "\0\0\x36\xb0\0\0\x36\xb0"s +
+                            "\x08\x00\0\0\0"s + "\0\0\0\0"s;
+    const std::string path = write_bytes("huge.png", png);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "14000x14000", "178956970");
+    std::filesystem::remove(path);
+}
+
+TEST(ImageIoBounds, ABinaryPpmShorterThanItsPixelsIsTruncated) {
+    const std::string path = write_bytes("short.ppm", "P6\n1000 1000\n255\n"s + std::string(30, 'x'));
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "truncated",
+                       "1000x1000 pixels need 3000000 bytes");
+    std::filesystem::remove(path);
+}
+
+TEST(ImageIoBounds, AnUncompressedBmpShorterThanItsRowsIsTruncated) {
+    // The fuzzer's file: 16318212 x 6 pixels of 24 bits in 125 bytes, once read byte by byte
+    // (past the end) for over 10 seconds.
+    const std::string bmp =
+        "BM\x96\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0\x04\xff\xf8\0\x06\0\0\0\x01\0\x18\0"s +
+        std::string(91, '\0');
+    const std::string path = write_bytes("short.bmp", bmp);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "truncated",
+                       "16318212x6 pixels of 24 bits");
+    std::filesystem::remove(path);
+}
+
+TEST(ImageIoBounds, AHeaderWithoutPixelsIsCorrupt) {
+    // stb reads the width and stops at the '`': a 100000 x 0 image, once copied from nullptr.
+    const std::string path = write_bytes("no_pixels.ppm", "P6\n100000`100000\n255\n"s + std::string(30, '\0'));
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "without pixels");
+    std::filesystem::remove(path);
+}
+
+TEST(ImageIoBounds, AJpegHuffmanTableOfMoreThan256CodesIsRefused) {
+    // A DHT segment whose 16 code counts add up to 510: stb writes past its 257-entry table.
+    std::string counts(16, '\0');
+    counts[14] = counts[15] = '\xff';
+    const std::string dht = "\x00"s + counts + std::string(510, '\x01');
+    const size_t length = dht.size() + 2;
+    const std::string jpeg = "\xff\xd8\xff\xc4"s + char(length >> 8) + char(length & 0xff) + dht +
+                             "\xff\xd9"s;
+    const std::string path = write_bytes("dht.jpg", jpeg);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "corrupt JPEG",
+                       "more than 256 codes");
+    // The fuzzer's case: a segment longer than the file, its second table cut short (stb reads
+    // zeros past the end, after 5 counts of 255).
+    const std::string cut = "\xff\xd8\xff\xc4\xf5\x00"s + std::string(17, '\0') + "\x00"s +
+                            std::string(5, '\xff');
+    const std::string cut_path = write_bytes("dht_cut.jpg", cut);
+    EXPECT_EMBER_ERROR(vision::load_image(cut_path), "load_image", cut_path.c_str(), "corrupt JPEG");
+    // And one after fill bytes before its SOI, which stb skips.
+    const std::string filled = write_bytes("dht_fill.jpg", "\xff\xff\xff"s + cut.substr(1));
+    EXPECT_EMBER_ERROR(vision::load_image(filled), "load_image", filled.c_str(), "corrupt JPEG");
+    std::filesystem::remove(path);
+    std::filesystem::remove(cut_path);
+    std::filesystem::remove(filled);
+}
+
+}  // namespace
+}  // namespace ember::test
