@@ -247,7 +247,7 @@ Edge root_edge(const Tensor& output, size_t index) {
     output.check_defined("backward");
     Edge e = gradient_edge(output);
     EMBER_CHECK(e.is_valid(), "element ", index, " of tensors does not require grad and does not "
-                "have a grad_fn");
+                "have a grad_fn (", detail::describe(output), ")");
     return e;
 }
 

@@ -46,6 +46,23 @@ Tensor& Tensor::mutable_grad() {
     return impl()->ensure_autograd_meta().grad;
 }
 
+void Tensor::set_grad(const Tensor& grad) {
+    check_defined("set_grad");
+    if (grad.defined()) {
+        EMBER_CHECK(!grad.is_same(*this), "set_grad: can't assign Variable as its own grad");
+        EMBER_CHECK(grad.dtype() == dtype(), "set_grad: assigned grad has data of a different "
+                    "type (grad ", detail::describe(grad), ", tensor ", detail::describe(*this),
+                    ")");
+        EMBER_CHECK(grad.device() == device(), "set_grad: assigned grad has data located on a "
+                    "different device (grad ", detail::describe(grad), ", tensor ",
+                    detail::describe(*this), ")");
+        EMBER_CHECK(grad.sizes() == sizes(), "set_grad: assigned grad has data of a different "
+                    "size (grad ", detail::describe(grad), ", tensor ", detail::describe(*this),
+                    ")");
+    }
+    mutable_grad() = grad;
+}
+
 std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
     check_defined("grad_fn");
     requires_grad_fast(*this);  // brings a stale view's history up to date

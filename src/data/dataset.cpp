@@ -67,9 +67,14 @@ std::vector<std::vector<int64_t>> split_indices(int64_t n, const std::vector<dou
                 warn(::ember::detail::str_cat("Length of split at index ", i,
                                 " is 0. This might result in an empty dataset."));
     } else {
+        // PyTorch accepts a negative length when the sum still matches, and then hands out
+        // splits whose sizes differ from the lengths asked for.
+        for (size_t i = 0; i < lengths.size(); ++i)
+            EMBER_CHECK(!(lengths[i] < 0), "random_split: length ", lengths[i], " at index ", i,
+                        " is negative");
         int64_t sum = 0;
         for (double l : lengths) {
-            EMBER_CHECK(l >= 0 && l == std::floor(l) && sum + static_cast<int64_t>(l) <= n,
+            EMBER_CHECK(l == std::floor(l) && sum + static_cast<int64_t>(l) <= n,
                         "random_split: Sum of input lengths does not equal the length of the "
                         "input dataset (", n, ")");
             counts.push_back(static_cast<int64_t>(l));

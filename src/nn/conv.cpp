@@ -73,8 +73,11 @@ Tensor conv_weight(const char* type, int64_t in, int64_t out, IntArrayRef kernel
     for (int64_t k : kernel)
         EMBER_CHECK(k > 0, type, ": kernel_size must be positive, got ", py_tuple(kernel));
     EMBER_CHECK(groups > 0, type, ": groups must be a positive integer");
-    EMBER_CHECK(in % groups == 0, type, ": in_channels must be divisible by groups");
-    EMBER_CHECK(out % groups == 0, type, ": out_channels must be divisible by groups");
+    EMBER_CHECK(in % groups == 0, type, ": in_channels must be divisible by groups (in_channels=",
+                in, ", groups=", groups, ")");
+    EMBER_CHECK(out % groups == 0, type,
+                ": out_channels must be divisible by groups (out_channels=", out, ", groups=",
+                groups, ")");
     if (!padding_str.empty()) {
         EMBER_CHECK(padding_str == "same" || padding_str == "valid", type,
                     ": Invalid padding string '", padding_str,

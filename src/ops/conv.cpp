@@ -231,9 +231,12 @@ Prepared prepare_convolution(const Tensor& input, const Tensor& weight, const Te
         pad_before = pad_after = expand_param(padding_arg, nd, "padding");
     }
     for (int64_t i = 0; i < nd; ++i) {
-        EMBER_CHECK(pad_before[i] >= 0 && pad_after[i] >= 0, "negative padding is not supported");
-        EMBER_CHECK(stride[i] > 0, "non-positive stride is not supported");
-        EMBER_CHECK(output_padding[i] >= 0, "negative output_padding is not supported");
+        EMBER_CHECK(pad_before[i] >= 0 && pad_after[i] >= 0, "negative padding is not supported "
+                    "(padding ", shape_str(padding_arg), ")");
+        EMBER_CHECK(stride[i] > 0, "non-positive stride is not supported (stride ",
+                    shape_str(stride), ")");
+        EMBER_CHECK(output_padding[i] >= 0, "negative output_padding is not supported "
+                    "(output_padding ", shape_str(output_padding), ")");
     }
     for (int64_t i = 0; i < nd; ++i)
         EMBER_CHECK(dilation[i] > 0, "dilation should be greater than zero, but got ",

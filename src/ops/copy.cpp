@@ -19,11 +19,22 @@ namespace {
 
 void bump(const Tensor& t) { t.storage()->bump_version(); }
 
+// src expanded to self's shape; the error names copy_ and both shapes.
+Tensor broadcast_to_self(const Tensor& self, const Tensor& src) {
+    try {
+        return src.expand(self.sizes());
+    } catch (const Error& e) {
+        EMBER_ERROR("copy_: src of shape ", shape_str(src.sizes()),
+                    " cannot be broadcast to self's shape ", shape_str(self.sizes()), " (",
+                    e.what(), ")");
+    }
+}
+
 // src broadcast and converted into self, recording nothing.
 void copy_values(const Tensor& self, const Tensor& src) {
     if (self.is_same(src)) return;
     if (self.numel() == 0) {
-        (void)src.expand(self.sizes());  // still has to broadcast (throws if it does not)
+        (void)broadcast_to_self(self, src);  // still has to broadcast (throws if it does not)
         return;
     }
     // Same dtype, both dense in the same layout: one memcpy.
@@ -38,7 +49,7 @@ void copy_values(const Tensor& self, const Tensor& src) {
     Tensor from = src;
     if (!(src.sizes() == self.sizes())) {
         NoGradGuard no_grad;  // the broadcast is part of the copy, not a view in the graph
-        from = src.expand(self.sizes());
+        from = broadcast_to_self(self, src);
     }
     TensorIterator it;
     it.add_output(self);

@@ -181,7 +181,15 @@ Tensor run_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& o
     if (op == BinaryOp::Pow)
         EMBER_CHECK(common != DType::Bool, "pow: not implemented for 'Bool' (operands ",
                     detail::describe(a), " and ", detail::describe(b), ")");
-    if (it.numel() > 0) detail::kernels(it.device()).binary(it, op, alpha);
+    if (it.numel() > 0) {
+        try {
+            detail::kernels(it.device()).binary(it, op, alpha);
+        } catch (const Error& e) {
+            // The kernel finds integer division by zero and negative integer powers; name the op.
+            EMBER_ERROR(name, ": ", e.what(), " (operands ", detail::describe(a), " and ",
+                        detail::describe(b), ")");
+        }
+    }
     it.finish();
     Tensor result = it.take_output();
     if (out.defined()) out.storage()->bump_version();

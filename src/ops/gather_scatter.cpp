@@ -33,9 +33,10 @@ Tensor restride(const Tensor& t, IntArrayRef sizes, int64_t dim, bool along_dim_
     return make_view(t, sizes, strides, t.storage_offset());
 }
 
-void check_index_values(const Tensor& index, int64_t dim, int64_t size) {
+void check_index_values(const char* op, const Tensor& index, int64_t dim, int64_t size) {
     if (auto bad = detail::first_out_of_range(index, 0, size))
-        EMBER_ERROR("index ", *bad, " is out of bounds for dimension ", dim, " with size ", size);
+        EMBER_ERROR(op, "(): index ", *bad, " is out of bounds for dimension ", dim, " with size ",
+                    size);
 }
 
 // PyTorch's scatter_shape_check: index.size(d) <= self.size(d) for d != dim, and
@@ -83,7 +84,7 @@ Tensor& scatter_impl(Tensor& self, int64_t dim, const Tensor& index, const Tenso
     check_scatter_shapes(self, d, index, src.defined() ? &src : nullptr);
     if (index.numel() == 0) return self;
     const Tensor s = nonempty(self), i = nonempty(index);
-    check_index_values(index, d, s.size(d));
+    check_index_values(accumulate ? "scatter_add" : "scatter", index, d, s.size(d));
     Tensor values;
     if (src.defined()) {
         // A src (or index) overlapping self is read in full before self changes.
@@ -166,7 +167,7 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
                     shape_str(a.sizes()), " apart from dimension ", d);
     Tensor out = empty(index.sizes(), {.dtype = a.dtype(), .device = a.device()});
     if (out.numel() > 0) {
-        check_index_values(index, d, s.size(d));
+        check_index_values("gather", index, d, s.size(d));
         detail::run_index_gather(nonempty(out), restride(s, i.sizes(), d, true), i, s.stride(d));
     }
     if (autograd::needs_grad(a)) {
@@ -208,10 +209,13 @@ Tensor one_hot(const Tensor& a, int64_t num_classes) {
         shape.push_back(num_classes);
         return empty(shape, {.dtype = DType::Int64, .device = a.device()});
     }
-    EMBER_CHECK(min(a).item<int64_t>() >= 0, "Class values must be non-negative.");
+    const int64_t min_class = min(a).item<int64_t>();
+    EMBER_CHECK(min_class >= 0, "one_hot: Class values must be non-negative. (got class ",
+                min_class, ")");
     const int64_t max_class = max(a).item<int64_t>();
     if (num_classes == -1) num_classes = max_class + 1;
-    else EMBER_CHECK(num_classes > max_class, "Class values must be smaller than num_classes.");
+    else EMBER_CHECK(num_classes > max_class, "one_hot: Class values must be smaller than "
+                     "num_classes. (got class ", max_class, " with num_classes=", num_classes, ")");
     shape.push_back(num_classes);
     Tensor out = zeros(shape, {.dtype = DType::Int64, .device = a.device()});
     out.scatter_(-1, a.unsqueeze(-1), 1);

@@ -115,7 +115,7 @@ Tensor apply_select(const Tensor& t, int64_t dim, int64_t index, int64_t real_di
 // clamped to [0, size], so any Python slice is valid except a step <= 0.
 Tensor apply_slice(const Tensor& t, int64_t dim, const Slice& s) {
     const int64_t step = s.step.value_or(1);
-    EMBER_CHECK(step > 0, "step must be greater than zero");
+    EMBER_CHECK(step > 0, "slice: step must be greater than zero, got ", step);
     EMBER_CHECK(t.dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
     const int64_t size = t.size(dim);
     int64_t start = s.start.value_or(0);
@@ -255,8 +255,8 @@ std::optional<DimVector> try_broadcast(IntArrayRef a, IntArrayRef b) {
 AdvancedIndex make_advanced_index(const Tensor& self, const std::vector<Tensor>& indices) {
     for (const Tensor& t : indices) {
         if (!t.defined()) continue;
-        EMBER_CHECK(t.dtype() == DType::Int64 || is_mask_dtype(t.dtype()), kIndexDtypeMessage,
-                    " (got ", t.dtype(), ")");
+        EMBER_CHECK(t.dtype() == DType::Int64 || is_mask_dtype(t.dtype()), "index: ",
+                    kIndexDtypeMessage, " (got ", t.dtype(), ")");
         EMBER_CHECK(t.device() == self.device(), "index: indices should be on the same device as "
                     "the indexed tensor (", self.device(), "), got an index on ", t.device());
     }
@@ -596,7 +596,9 @@ Tensor index_select_values(const Tensor& a, int64_t d, const Tensor& index) {
                 ")");
     const int64_t n = index.numel();
     if (a.dim() == 0) {  // a 0-dim tensor has one slice, at 0
-        EMBER_CHECK(!first_out_of_range(index, 0, 1), "index out of range in self");
+        if (auto bad = first_out_of_range(index, 0, 1))
+            EMBER_ERROR("index_select(): index out of range in self (index ", *bad,
+                        " of a 0-dim tensor)");
         NoGradGuard no_grad;
         return a.clone();
     }
@@ -612,7 +614,9 @@ Tensor index_select_values(const Tensor& a, int64_t d, const Tensor& index) {
                         " with size ", size);
         return out;
     }
-    EMBER_CHECK(!first_out_of_range(index, 0, size), "index out of range in self");
+    if (auto bad = first_out_of_range(index, 0, size))
+        EMBER_ERROR("index_select(): index out of range in self (index ", *bad, " for dimension ",
+                    d, " with size ", size, ")");
     DimVector src_strides = a.strides().dims(), index_strides(shape.size(), 0);
     src_strides[d] = 0;
     index_strides[d] = index.dim() == 0 ? 0 : index.stride(0);

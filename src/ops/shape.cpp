@@ -51,12 +51,15 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
     for (size_t i = 0; i < tensors.size(); ++i) {
         const Tensor& t = tensors[i];
         if (cat_skips(t)) continue;
-        EMBER_CHECK(t.dim() == first->dim(), "Tensors must have same number of dimensions: got ",
-                    first->dim(), " and ", t.dim());
+        EMBER_CHECK(t.dim() == first->dim(), "torch.cat(): Tensors must have same number of "
+                    "dimensions: got ", first->dim(), " and ", t.dim(), " (shapes ",
+                    shape_str(first->sizes()), " and ", shape_str(t.sizes()),
+                    " for tensor number ", i, ")");
         for (int64_t k = 0; k < t.dim(); ++k)
-            EMBER_CHECK(k == d || t.size(k) == first->size(k), "Sizes of tensors must match except "
-                        "in dimension ", d, ". Expected size ", first->size(k), " but got size ",
-                        t.size(k), " for tensor number ", i, " in the list.");
+            EMBER_CHECK(k == d || t.size(k) == first->size(k), "torch.cat(): Sizes of tensors must "
+                        "match except in dimension ", d, ". Expected size ", first->size(k),
+                        " but got size ", t.size(k), " for tensor number ", i, " in the list. "
+                        "Shapes: ", shape_str(first->sizes()), " and ", shape_str(t.sizes()));
         total += t.size(d);
     }
     shape[d] = total;

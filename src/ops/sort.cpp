@@ -46,8 +46,8 @@ std::pair<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool lar
     a.check_defined("topk");
     const int64_t d = detail::wrap_dim(dim, a.dim(), "topk");
     const int64_t slice = a.dim() > 0 ? a.size(d) : 1;
-    EMBER_CHECK(k >= 0 && k <= slice, "selected index k out of range (k = ", k, ", dimension ", d,
-                " of size ", slice, ")");
+    EMBER_CHECK(k >= 0 && k <= slice, "topk: selected index k out of range (k = ", k,
+                ", dimension ", d, " of size ", slice, ")");
     DimVector shape = a.sizes().dims();
     if (a.dim() > 0) shape[d] = k;
     Tensor values = empty(shape, {.dtype = a.dtype(), .device = a.device()});

@@ -311,7 +311,7 @@ void OneCycleLR::read_state(detail::StateReader& in) {
 ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, const ReduceLROnPlateauOptions& o)
     : optimizer_(&optimizer) {
     const char* name = "ReduceLROnPlateau";
-    EMBER_CHECK(o.factor < 1.0, name, ": Factor should be < 1.0.");
+    EMBER_CHECK(o.factor < 1.0, name, ": Factor should be < 1.0. Got: ", o.factor);
     const size_t groups = optimizer.param_groups().size();
     // PyTorch words this check differently from the other schedulers' lists.
     EMBER_CHECK(!o.min_lr.is_list() || o.min_lr.values().size() == groups, name, ": expected ",

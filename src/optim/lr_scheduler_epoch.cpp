@@ -170,7 +170,7 @@ ConstantLR::ConstantLR(Optimizer& optimizer, double factor, int64_t total_iters,
                               EMBER_CHECK(
                                   factor >= 0 && factor <= 1.0,
                                   "ConstantLR: Constant multiplicative factor expected to be "
-                                  "between 0 and 1.");
+                                  "between 0 and 1. Got: ", factor);
                           })),
       factor_(factor),
       total_iters_(total_iters) {
@@ -215,15 +215,15 @@ LinearLR::LinearLR(Optimizer& optimizer, const LinearLROptions& o)
                   [&] {
                       EMBER_CHECK(o.start_factor >= 0 && o.start_factor <= 1.0,
                                   "LinearLR: Starting multiplicative factor expected to be between "
-                                  "0 and 1.");
+                                  "0 and 1. Got: ", o.start_factor);
                       // PyTorch 1.13 accepts start_factor 0 and then divides by zero on the
                       // second step; 2.x rejects it with this message.
                       EMBER_CHECK(o.start_factor > 0,
                                   "LinearLR: Starting multiplicative factor expected to be greater "
-                                  "than 0 and less or equal to 1.");
+                                  "than 0 and less or equal to 1. Got: ", o.start_factor);
                       EMBER_CHECK(o.end_factor >= 0 && o.end_factor <= 1.0,
                                   "LinearLR: Ending multiplicative factor expected to be between 0 "
-                                  "and 1.");
+                                  "and 1. Got: ", o.end_factor);
                   })),
       start_factor_(o.start_factor),
       end_factor_(o.end_factor),

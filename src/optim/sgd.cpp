@@ -56,7 +56,8 @@ void SGD::validate(const Options& o) const {
     EMBER_CHECK(o.number("weight_decay") >= 0, "SGD: Invalid weight_decay value: ",
                 o.number("weight_decay"));
     EMBER_CHECK(!o.flag("nesterov") || (o.number("momentum") > 0 && o.number("dampening") == 0),
-                "SGD: Nesterov momentum requires a momentum and zero dampening");
+                "SGD: Nesterov momentum requires a momentum and zero dampening (momentum ",
+                o.number("momentum"), ", dampening ", o.number("dampening"), ")");
 }
 
 void SGD::update(ParamGroup& group) {

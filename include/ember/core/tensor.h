@@ -104,7 +104,9 @@ public:
     const Tensor& grad() const;
     // The same slot, writable (`p.mutable_grad() = Tensor()` drops it; optimizers zero it).
     Tensor& mutable_grad();
-    void set_grad(const Tensor& grad) { mutable_grad() = grad; }
+    // PyTorch's `.grad = g`: g (or undefined, to drop it) must match this tensor's dtype,
+    // device and shape.
+    void set_grad(const Tensor& grad);
     // The node that computed this tensor (null for leaves); name() is PyTorch's, e.g.
     // "MulBackward0".
     std::shared_ptr<autograd::Node> grad_fn() const;
