@@ -4,7 +4,7 @@ PRESET ?= $(if $(CI),ci,release)
 JOBS ?= $(shell nproc)
 
 .PHONY: all build test deps bench bench-core bench-build golden clean demo example-vision fuzz \
-        ci-sanitizers
+        ci-sanitizers tsan
 
 all: build
 
@@ -74,6 +74,19 @@ ci-sanitizers:
 	    build/fuzz/tests/$$t --gtest_brief=1 || exit 1; \
 	done
 	python3 fuzz/run_fuzzers.py --build build/fuzz --seconds 30 --parallel $(JOBS) --seed 1
+
+# The DataLoader, thread-pool and other threaded tests under ThreadSanitizer (clang 14, OpenMP
+# through libomp with its Archer annotations); about 10 minutes on two cores, outside CI.
+TSAN_TESTS := test_data test_core test_io test_ops test_autograd test_optim
+tsan:
+	scripts/install-deps --fuzz
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS) --target $(TSAN_TESTS)
+	for t in $(TSAN_TESTS); do \
+	  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1 \
+	  OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so build/tsan/tests/$$t --gtest_brief=1 \
+	    || exit 1; \
+	done
 
 # Regenerates tests/golden/* from a real PyTorch (development only): Debian's python3-torch,
 # plus the PyPI packages of tools/golden/requirements.txt in a virtual environment.

@@ -5,7 +5,8 @@
 //   Tensor u = ember::io::load_npy("t.npy");                   // any C/Fortran-order file
 //
 // Every ember dtype except bfloat16 (which NumPy lacks) maps to a NumPy one ('<f2' is float16).
-// Files are written to a temporary name next to `path` and renamed over it.
+// Files are written as ember::save writes them (include/ember/io/serialize.h): a temporary file
+// next to `path`, flushed to the disk and renamed over it.
 #pragma once
 
 #include <string>

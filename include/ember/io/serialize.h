@@ -3,8 +3,10 @@
 //   ember::save(model.state_dict(), "model.safetensors");
 //   model.load_state_dict(ember::load("model.safetensors"));
 //
-// The file is written to a temporary name next to `path` and renamed over it, so an
-// interrupted save never leaves a corrupt file behind.
+// The file is written to a temporary file next to `path`, flushed to the disk and renamed over
+// it: a save that fails (full disk, no permission) or is interrupted (crash, kill, power cut)
+// leaves the previous file whole. Only a process killed mid-save leaves its temporary file,
+// `<path>.tmp-<number>`, behind; it can be deleted.
 #pragma once
 
 #include <map>
