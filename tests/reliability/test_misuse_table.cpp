@@ -376,7 +376,7 @@ std::vector<Misuse> nn_rows() {
              nn::Bilinear bilinear(2, 2, 1);
              static_cast<nn::Module&>(bilinear)(zeros({1, 2}));
          }, {"Bilinear"}},
-        {"nn_sequential_index_out_of_range", [] { nn::Sequential(nn::ReLU())[5]; },
+        {"nn_sequential_index_out_of_range", [] { (void)nn::Sequential{nn::ReLU()}[5]; },
          {"Sequential", "5"}},
         {"nn_register_parameter_twice",
          [] {
