@@ -75,6 +75,33 @@ bool jpeg_huffman_tables_fit(const std::string& bytes) {
     return true;
 }
 
+// Whether the three numbers of a binary PGM/PPM header (width, height, maximum value) have at
+// most 9 digits, read as stb reads them (whitespace and # comments skipped; at the end of the
+// file it reads zeros): stb accumulates each in an int, and a tenth digit can overflow it
+// (undefined behaviour, a fuzzer finding). No real image needs 10 digits.
+bool pnm_header_numbers_fit(const std::string& bytes) {
+    size_t pos = 2;  // past "P5" / "P6"
+    auto at_eof = [&] { return pos >= bytes.size(); };
+    auto get8 = [&] { return at_eof() ? '\0' : bytes[pos++]; };
+    auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+    };
+    char c = get8();
+    for (int number = 0; number < 3; ++number) {
+        for (;;) {
+            while (!at_eof() && is_space(c)) c = get8();
+            if (at_eof() || c != '#') break;
+            while (!at_eof() && c != '\n' && c != '\r') c = get8();
+        }
+        int digits = 0;
+        while (!at_eof() && c >= '0' && c <= '9') {
+            if (++digits > 9) return false;
+            c = get8();
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 Image load_image(const std::string& path, ImageReadMode mode) {
@@ -85,6 +112,10 @@ Image load_image(const std::string& path, ImageReadMode mode) {
                     "TGA); convert it to PNG");
     EMBER_CHECK(jpeg_huffman_tables_fit(bytes), "load_image: ", path,
                 " is a corrupt JPEG (a Huffman table of more than 256 codes)");
+    EMBER_CHECK(!(bytes.starts_with("P5") || bytes.starts_with("P6")) ||
+                    pnm_header_numbers_fit(bytes),
+                "load_image: ", path, " is a corrupt PGM/PPM (a header number of more than 9 "
+                "digits)");
     int width = 0, height = 0, channels = 0;
     const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
     const int length = static_cast<int>(bytes.size());

@@ -30,6 +30,26 @@ TEST(ImageIoBounds, AGigapixelPpmHeaderIsRefusedBeforeDecoding) {
     std::filesystem::remove(path);
 }
 
+// A fuzzer finding: stb reads a PGM/PPM header number into an int, and a tenth digit
+// overflowed it (undefined behaviour) before any size check could run.
+TEST(ImageIoBounds, APpmHeaderNumberOfTenDigitsIsRefused) {
+    const std::string path =
+        write_bytes("ten_digits.ppm", "P6\n3000000000 1000<%\xa4y\0\0\x03\0\0\0\0"s);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "PGM/PPM",
+                       "more than 9 digits");
+    std::filesystem::remove(path);
+    // In a comment-separated height, and in the maximum value.
+    for (const std::string& header : {"P5 12 # c\n1234567890 255\n"s, "P5\n2 2\n9999999999\n"s}) {
+        const std::string p = write_bytes("ten_digits.pgm", header + "abcd");
+        EXPECT_EMBER_ERROR(vision::load_image(p), "more than 9 digits");
+        std::filesystem::remove(p);
+    }
+    // Nine digits are read (and refused later as a decompression bomb).
+    const std::string nine = write_bytes("nine.pgm", "P5\n999999999 2\n255\nab"s);
+    EXPECT_EMBER_ERROR(vision::load_image(nine), "decompression bomb");
+    std::filesystem::remove(nine);
+}
+
 TEST(ImageIoBounds, APngHeaderBeyondPillowsLimitIsRefused) {
     // Signature and an IHDR of 14000 x 14000 grey pixels (stb reads no CRC, and refuses only
     // images over 1 GiB itself): no pixel data.
