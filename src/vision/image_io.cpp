@@ -160,12 +160,30 @@ Image load_image(const std::string& path, ImageReadMode mode) {
     int wanted = 3;
     if (mode == ImageReadMode::Gray || (mode == ImageReadMode::Unchanged && channels <= 2))
         wanted = 1;
+    // Debian 12's stb converts the channels of a 16-bit PGM/PPM as if its samples were bytes
+    // (a heap overflow, found by the image fuzzer): such a file is decoded in its own channels
+    // and converted here with stb's formulas.
+    const bool pnm_16_bit = (bytes.starts_with("P5") || bytes.starts_with("P6")) &&
+                            stbi_is_16_bit_from_memory(data, length);
     std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-        stbi_load_from_memory(data, length, &width, &height, &channels, wanted), stbi_image_free);
+        stbi_load_from_memory(data, length, &width, &height, &channels,
+                              pnm_16_bit ? 0 : wanted),
+        stbi_image_free);
     EMBER_CHECK(pixels != nullptr, "load_image: ", path, " is corrupt (",
                 stbi_failure_reason(), ")");
     Image image(height, width, wanted);
-    std::memcpy(image.data(), pixels.get(), size_t(height) * size_t(width) * size_t(wanted));
+    const size_t count = size_t(height) * size_t(width);
+    const stbi_uc* in = pixels.get();
+    uint8_t* out = image.data();
+    if (!pnm_16_bit || channels == wanted) {
+        std::memcpy(out, in, count * size_t(wanted));
+    } else if (channels == 1) {  // gray to RGB: the value three times
+        for (size_t i = 0; i < count; ++i) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = in[i];
+    } else {  // RGB to gray: stb's (77 r + 150 g + 29 b) >> 8
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<uint8_t>((in[3 * i] * 77 + in[3 * i + 1] * 150 +
+                                           in[3 * i + 2] * 29) >> 8);
+    }
     return image;
 }
 

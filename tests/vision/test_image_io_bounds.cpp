@@ -4,6 +4,7 @@
 // bounds added for them).
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -48,6 +49,36 @@ TEST(ImageIoBounds, APpmHeaderNumberOfTenDigitsIsRefused) {
     const std::string nine = write_bytes("nine.pgm", "P5\n999999999 2\n255\nab"s);
     EXPECT_EMBER_ERROR(vision::load_image(nine), "decompression bomb");
     std::filesystem::remove(nine);
+}
+
+// A fuzzer finding: Debian 12's stb converted the channels of a 16-bit PGM/PPM as if its
+// samples were bytes (a heap overflow). Such a file is decoded in its own channels and
+// converted as stb converts 8-bit ones: gray to RGB repeats the value, RGB to gray is
+// (77 r + 150 g + 29 b) >> 8 of the decoded values.
+TEST(ImageIoBounds, SixteenBitPnmConvertsItsChannels) {
+    std::string gray16 = "P5\n3 2\n65535\n", rgb16 = "P6\n3 2\n65535\n";
+    for (int k = 0; k < 18; ++k) {
+        const int v = (0x1234 * k + 0x3517 * (k % 3)) & 0xffff;
+        if (k < 6) gray16 += {static_cast<char>(v >> 8), static_cast<char>(v & 0xff)};
+        rgb16 += {static_cast<char>(v >> 8), static_cast<char>(v & 0xff)};
+    }
+    const std::string g16 = write_bytes("g16.pgm", gray16), c16 = write_bytes("c16.ppm", rgb16);
+    using vision::ImageReadMode;
+    const vision::Image gray = vision::load_image(g16), rgb = vision::load_image(c16);
+    ASSERT_EQ(gray.channels(), 1);
+    ASSERT_EQ(rgb.channels(), 3);
+    const vision::Image gray_as_rgb = vision::load_image(g16, ImageReadMode::RGB);
+    const vision::Image rgb_as_gray = vision::load_image(c16, ImageReadMode::Gray);
+    ASSERT_EQ(gray_as_rgb.channels(), 3);
+    ASSERT_EQ(rgb_as_gray.channels(), 1);
+    for (int64_t y = 0; y < 2; ++y)
+        for (int64_t x = 0; x < 3; ++x) {
+            for (int64_t c = 0; c < 3; ++c) EXPECT_EQ(gray_as_rgb.at(y, x, c), gray.at(y, x));
+            EXPECT_EQ(rgb_as_gray.at(y, x),
+                      (rgb.at(y, x, 0) * 77 + rgb.at(y, x, 1) * 150 + rgb.at(y, x, 2) * 29) >> 8);
+        }
+    std::filesystem::remove(g16);
+    std::filesystem::remove(c16);
 }
 
 TEST(ImageIoBounds, APngHeaderBeyondPillowsLimitIsRefused) {
