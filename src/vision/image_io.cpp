@@ -157,6 +157,22 @@ Image load_image(const std::string& path, ImageReadMode mode) {
                     width, "x", height, " pixels need ", needed, " bytes, the file has ",
                     bytes.size());
     }
+    // So must an uncompressed TGA (image types 1-3), and a run-length one needs at least one
+    // packet (a byte and a pixel) per 128 pixels: stb reads zeros past the end of the file, so
+    // 126 bytes made it decode 270 MB (a fuzzer finding). TGA has no signature; the formats
+    // stb tries before it whose third byte can look like a TGA type are ruled out by theirs.
+    const unsigned char tga_type = bytes.size() >= 18 ? static_cast<unsigned char>(bytes[2]) : 0;
+    const bool tga_like = tga_type == 1 || tga_type == 2 || tga_type == 3 || tga_type == 9 ||
+                          tga_type == 10 || tga_type == 11;
+    if (tga_like && !bytes.starts_with("BM") && !bytes.starts_with("P5") &&
+        !bytes.starts_with("P6")) {
+        const int64_t pixel_bytes = (static_cast<unsigned char>(bytes[16]) + 7) / 8;
+        const int64_t needed = tga_type <= 3 ? declared * pixel_bytes
+                                             : (declared + 127) / 128 * (1 + pixel_bytes);
+        EMBER_CHECK(needed <= int64_t(bytes.size()), "load_image: ", path, " is truncated: its ",
+                    width, "x", height, " TGA pixels need at least ", needed,
+                    " bytes, the file has ", bytes.size());
+    }
     int wanted = 3;
     if (mode == ImageReadMode::Gray || (mode == ImageReadMode::Unchanged && channels <= 2))
         wanted = 1;

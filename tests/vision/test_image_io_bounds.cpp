@@ -81,6 +81,36 @@ TEST(ImageIoBounds, SixteenBitPnmConvertsItsChannels) {
     std::filesystem::remove(c16);
 }
 
+std::string from_hex(const std::string& hex) {
+    std::string bytes;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+        bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return bytes;
+}
+
+// A fuzzer finding: an uncompressed 32-bit TGA of 126 bytes declaring 8224 x 8224 pixels made
+// stb decode 270 MB of zeros past the end of the file. A whole small TGA still loads.
+TEST(ImageIoBounds, ATruncatedTgaIsRefused) {
+    const std::string finding = from_hex(
+        "000002000020202020202020202020202020202020202020202020202020202020202020202020202020"
+        "202020202020202000000000000000050006001800c63eafc6f339a6847f1ea5ac0b80d713c53f0656ce"
+        "2dfb186128717fadf3c3991a38b133f51a627d5c75feff4926525545564953494f4e2d5846494c452e00");
+    ASSERT_EQ(finding.size(), 126u);
+    const std::string path = write_bytes("finding.tga", finding);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "8224x8224",
+                       "truncated");
+    std::filesystem::remove(path);
+    // 2 x 1 pixels, 24-bit BGR, stored bottom-up: blue then red.
+    const std::string tga = "\0\0\x02\0\0\0\0\0\0\0\0\0\x02\0\x01\0\x18\0"s +
+                            "\xff\0\0\0\0\xff"s;
+    const std::string whole = write_bytes("whole.tga", tga);
+    const vision::Image image = vision::load_image(whole);
+    EXPECT_EQ(image.width(), 2);
+    EXPECT_EQ(image.at(0, 0, 2), 255);  // blue
+    EXPECT_EQ(image.at(0, 1, 0), 255);  // red
+    std::filesystem::remove(whole);
+}
+
 TEST(ImageIoBounds, APngHeaderBeyondPillowsLimitIsRefused) {
     // Signature and an IHDR of 14000 x 14000 grey pixels (stb reads no CRC, and refuses only
     // images over 1 GiB itself): no pixel data.
