@@ -3,6 +3,7 @@
 #include "ember/vision/image_io.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -22,6 +23,9 @@ namespace ember::vision {
 
 namespace {
 
+// Pillow's decompression-bomb error: twice Image.MAX_IMAGE_PIXELS.
+std::atomic<int64_t> g_max_image_pixels{2 * (int64_t{1024} * 1024 * 1024 / 4 / 3)};
+
 // A format stb cannot decode, named from the file's magic bytes; nullptr when not recognised.
 const char* unsupported_format(const std::string& bytes) {
     if (bytes.starts_with("II*\0") || bytes.starts_with("MM\0*")) return "TIFF";
@@ -30,16 +34,16 @@ const char* unsupported_format(const std::string& bytes) {
     return nullptr;
 }
 
-// Whether every Huffman table of a JPEG's DHT segments has at most 256 codes. The stb of Debian 12
-// writes past its 257-entry size table on a longer one (fixed upstream in stb_image 2.28), so
-// such a file is refused before stb reads it. Segments are found as stb finds them: markers
-// from the start, skipping the entropy-coded data between them.
-bool jpeg_huffman_tables_fit(const std::string& bytes) {
+// Calls visit(marker, pos, length) for each marker segment of a JPEG (pos at its 0xFF, length as
+// its header says), found as stb finds them: markers from the start, skipping the entropy-coded
+// data between them, up to EOI. Nothing is visited when the bytes are not a JPEG.
+template <class Visit>
+void for_each_jpeg_segment(const std::string& bytes, Visit visit) {
     auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
     // A JPEG to stb: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8).
     size_t pos = 0;
     while (pos < bytes.size() && at(pos) == 0xFF) ++pos;
-    if (pos == 0 || pos == bytes.size() || at(pos) != 0xD8) return true;  // not a JPEG
+    if (pos == 0 || pos == bytes.size() || at(pos) != 0xD8) return;  // not a JPEG
     ++pos;
     while (pos + 4 <= bytes.size()) {
         if (at(pos) != 0xFF) {  // entropy-coded data
@@ -57,22 +61,69 @@ bool jpeg_huffman_tables_fit(const std::string& bytes) {
         }
         if (marker == 0xD9) break;  // EOI
         const size_t length = size_t(at(pos + 2)) << 8 | at(pos + 3);
-        if (marker == 0xC4) {
-            // Tables as stb reads them: class/id byte, 16 code counts, the symbols; past the
-            // end of the file stb reads zeros.
-            int64_t left = int64_t(length) - 2;
-            size_t p = pos + 4;
-            while (left > 0 && p < bytes.size()) {
-                size_t codes = 0;
-                for (size_t i = 1; i <= 16; ++i) codes += p + i < bytes.size() ? at(p + i) : 0;
-                if (codes > 256) return false;
-                p += 17 + codes;
-                left -= int64_t(17 + codes);
-            }
-        }
+        visit(marker, pos, length);
         pos += 2 + std::max<size_t>(length, 2);
     }
-    return true;
+}
+
+// Whether every Huffman table of a JPEG's DHT segments has at most 256 codes. The stb of Debian 12
+// writes past its 257-entry size table on a longer one (fixed upstream in stb_image 2.28), so
+// such a file is refused before stb reads it.
+bool jpeg_huffman_tables_fit(const std::string& bytes) {
+    auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    bool fit = true;
+    for_each_jpeg_segment(bytes, [&](unsigned marker, size_t pos, size_t length) {
+        if (marker != 0xC4) return;
+        // Tables as stb reads them: class/id byte, 16 code counts, the symbols; past the end of
+        // the file stb reads zeros.
+        int64_t left = int64_t(length) - 2;
+        size_t p = pos + 4;
+        while (left > 0 && p < bytes.size()) {
+            size_t codes = 0;
+            for (size_t i = 1; i <= 16; ++i) codes += p + i < bytes.size() ? at(p + i) : 0;
+            if (codes > 256) fit = false;
+            p += 17 + codes;
+            left -= int64_t(17 + codes);
+        }
+    });
+    return fit;
+}
+
+// The fewest bytes a JPEG needs to code its pixels, from its first frame header (SOF0-2, the
+// frames stb decodes); 0 when there is none or stb would refuse it. Every 8x8 block of every
+// component is coded in at least one bit in a progressive JPEG (its first DC scan) and two in a
+// sequential one (a DC code and an AC code or end-of-block). libjpeg, and so Pillow, refuses a
+// truncated JPEG; stb reads zeros in place of the missing data, so 332 bytes declaring
+// 13000x13000 pixels decoded 169 megapixels of nothing (a fuzzer's timeout).
+int64_t jpeg_minimum_bytes(const std::string& bytes) {
+    auto at = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0; };
+    int64_t minimum = 0;
+    bool seen_frame = false;
+    for_each_jpeg_segment(bytes, [&](unsigned marker, size_t pos, size_t) {
+        if (seen_frame || (marker != 0xC0 && marker != 0xC1 && marker != 0xC2)) return;
+        seen_frame = true;
+        const int64_t height = at(pos + 5) << 8 | at(pos + 6);
+        const int64_t width = at(pos + 7) << 8 | at(pos + 8);
+        const int components = at(pos + 9);
+        if (components != 1 && components != 3 && components != 4) return;
+        int h[4], v[4], h_max = 1, v_max = 1;
+        for (int c = 0; c < components; ++c) {
+            h[c] = at(pos + 11 + 3 * size_t(c)) >> 4;
+            v[c] = at(pos + 11 + 3 * size_t(c)) & 15;
+            if (h[c] < 1 || h[c] > 4 || v[c] < 1 || v[c] > 4) return;
+            h_max = std::max(h_max, h[c]);
+            v_max = std::max(v_max, v[c]);
+        }
+        int64_t blocks = 0;
+        for (int c = 0; c < components; ++c) {
+            const int64_t columns = (width * h[c] + h_max - 1) / h_max;
+            const int64_t rows = (height * v[c] + v_max - 1) / v_max;
+            blocks += (columns + 7) / 8 * ((rows + 7) / 8);
+        }
+        const int64_t bits_per_block = marker == 0xC2 ? 1 : 2;
+        minimum = (blocks * bits_per_block + 7) / 8;
+    });
+    return minimum;
 }
 
 // Whether the three numbers of a binary PGM/PPM header (width, height, maximum value) have at
@@ -125,16 +176,20 @@ Image load_image(const std::string& path, ImageReadMode mode) {
                 path, " is not a readable image (", stbi_failure_reason(),
                 "); ember reads PNG, JPEG, BMP, PGM/PPM, GIF, TGA");
     // The header's size is checked before stb allocates for it: a few bytes can claim
-    // gigapixels. The limit is Pillow's decompression-bomb error (twice Image.MAX_IMAGE_PIXELS),
-    // so that ember refuses what torchvision's loader refuses; binary PGM/PPM files hold their
-    // pixels uncompressed, so theirs must also be in the file.
-    constexpr int64_t kMaxPixels = 2 * (int64_t{1024} * 1024 * 1024 / 4 / 3);
+    // gigapixels. Formats that hold their pixels uncompressed (or nearly) must also hold them in
+    // the file.
+    const int64_t limit = max_image_pixels();
     const int64_t declared = int64_t(width) * int64_t(height);
     EMBER_CHECK(width > 0 && height > 0, "load_image: ", path, " declares ", width, "x", height,
                 " pixels: an image without pixels is corrupt");
-    EMBER_CHECK(declared <= kMaxPixels, "load_image: ", path, " declares ", width, "x", height,
-                " pixels, more than the ", kMaxPixels,
-                " that ember (like Pillow) decodes: a corrupt header or a decompression bomb");
+    EMBER_CHECK(declared <= limit, "load_image: ", path, " declares ", width, "x", height,
+                " pixels, more than the ", limit,
+                " that ember decodes (set_max_image_pixels): a corrupt header or a decompression "
+                "bomb");
+    const int64_t jpeg_needed = jpeg_minimum_bytes(bytes);
+    EMBER_CHECK(jpeg_needed <= int64_t(bytes.size()), "load_image: ", path,
+                " is a truncated JPEG: its ", width, "x", height, " pixels need at least ",
+                jpeg_needed, " bytes, the file has ", bytes.size());
     // So must an uncompressed BMP's rows (BI_RGB or BI_BITFIELDS, padded to 4 bytes), which
     // stb would otherwise read byte by byte past the end of the file.
     if (bytes.starts_with("BM") && bytes.size() >= 34) {
@@ -201,6 +256,13 @@ Image load_image(const std::string& path, ImageReadMode mode) {
                                            in[3 * i + 2] * 29) >> 8);
     }
     return image;
+}
+
+int64_t max_image_pixels() { return g_max_image_pixels.load(std::memory_order_relaxed); }
+
+void set_max_image_pixels(int64_t limit) {
+    EMBER_CHECK(limit > 0, "set_max_image_pixels: the limit must be positive, got ", limit);
+    g_max_image_pixels.store(limit, std::memory_order_relaxed);
 }
 
 void save_png(const Image& image, const std::string& path) {

@@ -1,7 +1,8 @@
 // load_image checks the size an image file's header declares before stb allocates for it: a
-// few bytes claiming gigapixels are refused (Pillow's decompression-bomb limit), and binary
-// PGM/PPM files must hold their pixels. The files are crafted here (fuzzer findings and the
-// bounds added for them).
+// few bytes claiming gigapixels are refused (Pillow's decompression-bomb limit, or the one set
+// with set_max_image_pixels), and files must hold their pixels (binary PGM/PPM, uncompressed
+// BMP and TGA, the blocks of a JPEG). The files are crafted here (fuzzer findings and the bounds
+// added for them), except Pillow's JPEGs of tools/golden/vision_jpeg.py.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "ember/vision/image_io.h"
 #include "support/golden.h"
+#include "vision/datasets/fixtures.h"
 
 namespace ember::test {
 namespace {
@@ -170,6 +172,80 @@ TEST(ImageIoBounds, AJpegHuffmanTableOfMoreThan256CodesIsRefused) {
     std::filesystem::remove(path);
     std::filesystem::remove(cut_path);
     std::filesystem::remove(filled);
+}
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Valid JPEGs from Pillow that code their blocks in few bits (uniform images at quality 10)
+// still load, near the bound that refuses truncated ones, with Pillow's size and (within stb's
+// rounding) its pixels.
+TEST(ImageIoBounds, JpegsOfFewBitsPerBlockLoad) {
+    const json golden = load_golden("vision_jpeg");
+    for (const auto& [name, expected] : golden["files"].items()) {
+        SCOPED_TRACE(name);
+        const vision::Image image = vision::load_image(vision_data("jpeg/" + name));
+        ASSERT_EQ(image.width(), expected["width"].get<int64_t>());
+        ASSERT_EQ(image.height(), expected["height"].get<int64_t>());
+        ASSERT_EQ(image.channels(), expected["channels"].get<int64_t>());
+        for (int64_t c = 0; c < image.channels(); ++c) {
+            int lowest = 255, highest = 0;
+            for (int64_t y = 0; y < image.height(); ++y)
+                for (int64_t x = 0; x < image.width(); ++x) {
+                    lowest = std::min<int>(lowest, image.at(y, x, c));
+                    highest = std::max<int>(highest, image.at(y, x, c));
+                }
+            EXPECT_GE(lowest, expected["min"][size_t(c)].get<int>() - 2);
+            EXPECT_LE(highest, expected["max"][size_t(c)].get<int>() + 2);
+        }
+    }
+}
+
+// A fuzzer's timeout: a JPEG's frame header declaring 13000 x 13000 pixels followed by 4
+// bytes of coded data, which stb decoded (reading zeros past the data) for over 100 seconds
+// under ASan. The file is Pillow's grey fixture with its frame header's size changed and its
+// coded data cut: a baseline JPEG codes each 8x8 block in at least 2 bits, so its 2,640,625
+// blocks need 660,157 bytes.
+TEST(ImageIoBounds, ATruncatedJpegIsRefused) {
+    const std::string whole = read_bytes(vision_data("jpeg/gray_baseline.jpg"));
+    const size_t sof = whole.find("\xff\xc0"s), sos = whole.find("\xff\xda"s);
+    ASSERT_NE(sof, std::string::npos);
+    ASSERT_NE(sos, std::string::npos);
+    auto header_end = [&](size_t marker) {
+        return marker + 2 + (size_t(uint8_t(whole[marker + 2])) << 8 | uint8_t(whole[marker + 3]));
+    };
+    std::string bomb = whole.substr(0, header_end(sos)) + "\0\0\xff\xd9"s;
+    bomb[sof + 5] = bomb[sof + 7] = '\x32';  // 0x32c8 = 13000
+    bomb[sof + 6] = bomb[sof + 8] = '\xc8';
+    const std::string path = write_bytes("bomb.jpg", bomb);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "truncated JPEG",
+                       "13000x13000", "660157 bytes");
+    std::filesystem::remove(path);
+    // The fixture itself cut 100 bytes into its coded data (12,288 blocks: 3,072 bytes).
+    const std::string cut = write_bytes("cut.jpg", whole.substr(0, header_end(sos) + 100) + "\xff\xd9"s);
+    EXPECT_EMBER_ERROR(vision::load_image(cut), "load_image", cut.c_str(), "truncated JPEG",
+                       "1024x768", "3072 bytes");
+    std::filesystem::remove(cut);
+}
+
+// The pixel limit is a setting, as PIL's Image.MAX_IMAGE_PIXELS: Pillow's error threshold by
+// default, lowered (or raised) for the whole program.
+TEST(ImageIoBounds, TheMaxImagePixelsSettingIsTheLimit) {
+    EXPECT_EQ(vision::max_image_pixels(), 178956970);
+    const std::string path = write_bytes("six.pgm", "P5\n3 2\n255\nabcdef"s);
+    EXPECT_EQ(vision::load_image(path).width(), 3);
+    vision::set_max_image_pixels(5);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "3x2",
+                       "more than the 5", "set_max_image_pixels");
+    vision::set_max_image_pixels(6);
+    EXPECT_EQ(vision::load_image(path).height(), 2);
+    EXPECT_EMBER_ERROR(vision::set_max_image_pixels(0), "set_max_image_pixels", "positive", "0");
+    EXPECT_EMBER_ERROR(vision::set_max_image_pixels(-3), "set_max_image_pixels", "-3");
+    EXPECT_EQ(vision::max_image_pixels(), 6);
+    vision::set_max_image_pixels(178956970);
+    std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // and PNM pixels equal PIL's; JPEG pixels may differ from PIL's libjpeg by a few levels.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "ember/vision/image.h"
@@ -20,6 +21,14 @@ enum class ImageReadMode {
 // The image in a file. A missing or unreadable file, a corrupt image or an unsupported format
 // (TIFF, WebP) is an ember::Error naming the file and the fault.
 Image load_image(const std::string& path, ImageReadMode mode = ImageReadMode::Unchanged);
+
+// The most pixels (width x height) load_image decodes; a file declaring more is an ember::Error
+// (a corrupt header or a decompression bomb). The default, 178,956,970, is where Pillow raises
+// DecompressionBombError (twice Image.MAX_IMAGE_PIXELS), so ember refuses what torchvision's
+// loader refuses. Like Image.MAX_IMAGE_PIXELS it is one setting for the whole program: raise it
+// for huge scans, lower it where files come from strangers. The limit must be positive.
+int64_t max_image_pixels();
+void set_max_image_pixels(int64_t limit);
 
 // Writes `image` as an 8-bit PNG (grey or RGB), creating or replacing the file.
 void save_png(const Image& image, const std::string& path);
