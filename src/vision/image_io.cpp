@@ -66,27 +66,55 @@ void for_each_jpeg_segment(const std::string& bytes, Visit visit) {
     }
 }
 
-// Whether every Huffman table of a JPEG's DHT segments has at most 256 codes. The stb of Debian 12
-// writes past its 257-entry size table on a longer one (fixed upstream in stb_image 2.28), so
-// such a file is refused before stb reads it.
-bool jpeg_huffman_tables_fit(const std::string& bytes) {
-    auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
-    bool fit = true;
+// What is wrong with a JPEG's Huffman tables for stb, or nullptr. Debian 12's stb writes past its
+// 257-entry size table on a table of more than 256 codes (fixed upstream in stb_image 2.28), and
+// decodes a scan whose table was never defined from memory it never wrote (an assertion
+// failure, or garbage, depending on what the allocation held before: a fuzzer finding). libjpeg
+// substitutes the standard tables there; stb cannot, so such a file is refused.
+const char* jpeg_tables_problem(const std::string& bytes) {
+    auto at = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0; };
+    const char* problem = nullptr;
+    bool defined[2][4] = {};  // [DC, AC][table id]
+    bool progressive = false;
     for_each_jpeg_segment(bytes, [&](unsigned marker, size_t pos, size_t length) {
-        if (marker != 0xC4) return;
-        // Tables as stb reads them: class/id byte, 16 code counts, the symbols; past the end of
-        // the file stb reads zeros.
-        int64_t left = int64_t(length) - 2;
-        size_t p = pos + 4;
-        while (left > 0 && p < bytes.size()) {
-            size_t codes = 0;
-            for (size_t i = 1; i <= 16; ++i) codes += p + i < bytes.size() ? at(p + i) : 0;
-            if (codes > 256) fit = false;
-            p += 17 + codes;
-            left -= int64_t(17 + codes);
+        if (problem) return;
+        if (marker == 0xC2) progressive = true;
+        if (marker == 0xC4) {
+            // Tables as stb reads them: class/id byte, 16 code counts, the symbols; past the
+            // end of the file stb reads zeros.
+            int64_t left = int64_t(length) - 2;
+            size_t p = pos + 4;
+            while (left > 0 && p < bytes.size()) {
+                const unsigned table_class = at(p) >> 4, id = at(p) & 15;
+                size_t codes = 0;
+                for (size_t i = 1; i <= 16; ++i) codes += at(p + i);
+                if (codes > 256) {
+                    problem = "a Huffman table of more than 256 codes";
+                    return;
+                }
+                if (table_class > 1 || id > 3) return;  // stb refuses the file itself
+                defined[table_class][id] = true;
+                p += 17 + codes;
+                left -= int64_t(17 + codes);
+            }
+        }
+        if (marker == 0xDA) {
+            // A scan: its components' DC/AC table ids, then the spectral selection start and
+            // the successive-approximation bits. A sequential scan decodes with both tables; a
+            // progressive one with the DC table in a first DC scan, the AC table in AC scans.
+            const size_t components = at(pos + 4);
+            const size_t after = pos + 5 + 2 * components;
+            const bool dc_scan = at(after) == 0, dc_refinement = (at(after + 2) >> 4) != 0;
+            const bool uses_dc = !progressive || (dc_scan && !dc_refinement);
+            const bool uses_ac = !progressive || !dc_scan;
+            for (size_t c = 0; c < components; ++c) {
+                const unsigned dc = at(pos + 6 + 2 * c) >> 4, ac = at(pos + 6 + 2 * c) & 15;
+                if ((uses_dc && dc < 4 && !defined[0][dc]) || (uses_ac && ac < 4 && !defined[1][ac]))
+                    problem = "a scan uses a Huffman table that the file does not define";
+            }
         }
     });
-    return fit;
+    return problem;
 }
 
 // The fewest bytes a JPEG needs to code its pixels, from its first frame header (SOF0-2, the
@@ -161,8 +189,8 @@ Image load_image(const std::string& path, ImageReadMode mode) {
         EMBER_ERROR("load_image: ", path, " is a ", format,
                     " image, which ember cannot decode (it reads PNG, JPEG, BMP, PGM/PPM, GIF, "
                     "TGA); convert it to PNG");
-    EMBER_CHECK(jpeg_huffman_tables_fit(bytes), "load_image: ", path,
-                " is a corrupt JPEG (a Huffman table of more than 256 codes)");
+    if (const char* problem = jpeg_tables_problem(bytes))
+        EMBER_ERROR("load_image: ", path, " is a corrupt JPEG (", problem, ")");
     EMBER_CHECK(!(bytes.starts_with("P5") || bytes.starts_with("P6")) ||
                     pnm_header_numbers_fit(bytes),
                 "load_image: ", path, " is a corrupt PGM/PPM (a header number of more than 9 "

@@ -32,7 +32,7 @@ TEST(Parallel, ElementwiseAndReductionsAreThreadCountIndependent) {
         out.push_back(m.t().sum({0}));
         out.push_back(m.amax({0}));
         out.push_back(m.mean());
-        out.push_back(m.to(float64).prod({1}));
+        out.push_back(m.to(float64).prod(1));
     }
     for (size_t i = 0; i < one.size(); ++i) EXPECT_TENSOR_EQ(two[i], one[i]) << "result " << i;
 }

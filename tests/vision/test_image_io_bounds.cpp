@@ -230,6 +230,36 @@ TEST(ImageIoBounds, ATruncatedJpegIsRefused) {
     std::filesystem::remove(cut);
 }
 
+// A fuzzer finding: a JPEG whose AC table was defined as table 2 while its scan decodes with AC
+// table 0, which stb then read from memory it never wrote (an assertion failure in stb, or
+// garbage, depending on what the allocation held before). The fixture with its AC table's id
+// changed the same way is refused, and so is one without its DHT segments.
+TEST(ImageIoBounds, AJpegScanWithAnUndefinedHuffmanTableIsRefused) {
+    const std::string whole = read_bytes(vision_data("jpeg/gray_baseline.jpg"));
+    std::string renamed = whole, stripped;
+    for (size_t dht = whole.find("\xff\xc4"s); dht != std::string::npos;
+         dht = whole.find("\xff\xc4"s, dht + 2))
+        if (renamed[dht + 4] == '\x10') renamed[dht + 4] = '\x12';
+    ASSERT_NE(renamed, whole);
+    const std::string path = write_bytes("ac2.jpg", renamed);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "corrupt JPEG",
+                       "Huffman table that the file does not define");
+    std::filesystem::remove(path);
+    // Every DHT segment removed.
+    size_t from = 0;
+    for (size_t dht = whole.find("\xff\xc4"s); dht != std::string::npos;
+         dht = whole.find("\xff\xc4"s, from)) {
+        stripped += whole.substr(from, dht - from);
+        from = dht + 2 + (size_t(uint8_t(whole[dht + 2])) << 8 | uint8_t(whole[dht + 3]));
+    }
+    stripped += whole.substr(from);
+    ASSERT_LT(stripped.size(), whole.size());
+    const std::string none = write_bytes("no_dht.jpg", stripped);
+    EXPECT_EMBER_ERROR(vision::load_image(none), "load_image", none.c_str(), "corrupt JPEG",
+                       "does not define");
+    std::filesystem::remove(none);
+}
+
 // The pixel limit is a setting, as PIL's Image.MAX_IMAGE_PIXELS: Pillow's error threshold by
 // default, lowered (or raised) for the whole program.
 TEST(ImageIoBounds, TheMaxImagePixelsSettingIsTheLimit) {
