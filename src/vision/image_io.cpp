@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -13,6 +14,12 @@
 
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
+// stb can read memory it never wrote on a corrupt file (an undefined JPEG table did, checked
+// below): zeroed allocations make what it decodes then the same on every run, so that such a
+// file fails, or not, reproducibly.
+#define STBI_MALLOC(size) std::calloc(1, size)
+#define STBI_REALLOC(pointer, size) std::realloc(pointer, size)
+#define STBI_FREE(pointer) std::free(pointer)
 #define STBI_FAILURE_USERMSG
 #include <stb/stb_image.h>
 #define STB_IMAGE_WRITE_STATIC
