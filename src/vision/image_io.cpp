@@ -124,6 +124,29 @@ const char* jpeg_tables_problem(const std::string& bytes) {
     return problem;
 }
 
+// The first PNG chunk (up to IEND) whose declared length runs past the end of the file, as
+// "TYPE of N bytes at offset O"; empty when all fit or the bytes are not a PNG. stb grows its
+// buffer for an IDAT chunk to the declared length before reading it, so 99 bytes made it
+// allocate 2 GiB (a fuzzer finding); libpng, and so Pillow, refuses a truncated chunk.
+std::string png_chunk_past_the_end(const std::string& bytes) {
+    if (!bytes.starts_with("\x89PNG\r\n\x1a\n")) return {};
+    auto be32 = [&](size_t i) {
+        uint32_t v = 0;
+        for (size_t k = 0; k < 4; ++k) v = v << 8 | static_cast<unsigned char>(bytes[i + k]);
+        return v;
+    };
+    size_t pos = 8;
+    while (pos + 8 <= bytes.size()) {
+        const uint64_t length = be32(pos);
+        const std::string type = bytes.substr(pos + 4, 4);
+        if (length > bytes.size() - pos - 8)
+            return ::ember::detail::str_cat(type, " of ", length, " bytes at offset ", pos);
+        if (type == "IEND") break;
+        pos += 8 + length + 4;  // header, data, CRC
+    }
+    return {};
+}
+
 // The fewest bytes a JPEG needs to code its pixels, from its first frame header (SOF0-2, the
 // frames stb decodes); 0 when there is none or stb would refuse it. Every 8x8 block of every
 // component is coded in at least one bit in a progressive JPEG (its first DC scan) and two in a
@@ -221,6 +244,9 @@ Image load_image(const std::string& path, ImageReadMode mode) {
                 " pixels, more than the ", limit,
                 " that ember decodes (set_max_image_pixels): a corrupt header or a decompression "
                 "bomb");
+    if (const std::string chunk = png_chunk_past_the_end(bytes); !chunk.empty())
+        EMBER_ERROR("load_image: ", path, " is a truncated PNG: its chunk ", chunk,
+                    " runs past the end of the file (", bytes.size(), " bytes)");
     const int64_t jpeg_needed = jpeg_minimum_bytes(bytes);
     EMBER_CHECK(jpeg_needed <= int64_t(bytes.size()), "load_image: ", path,
                 " is a truncated JPEG: its ", width, "x", height, " pixels need at least ",

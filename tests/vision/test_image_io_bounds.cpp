@@ -260,6 +260,30 @@ TEST(ImageIoBounds, AJpegScanWithAnUndefinedHuffmanTableIsRefused) {
     std::filesystem::remove(none);
 }
 
+// A fuzzer finding: a 99-byte PNG whose second IDAT chunk declares 2,113,929,257 bytes, for which
+// stb grew its buffer to 2 GiB before finding the data missing. A chunk must fit in the file.
+TEST(ImageIoBounds, APngChunkLongerThanTheFileIsRefused) {
+    const std::string finding = from_hex(
+        "89504e470d0a1a0a0000000d494844520000000700000004080000000067ad7aa10000002949444154789c"
+        "635cbfeb4235c73c33a62d814c61d6b01ba68c323eff4844520000000700000004080000000067ad7aa100"
+        "7e00002949444154789c635cbf");
+    ASSERT_EQ(finding.size(), 99u);
+    const std::string path = write_bytes("finding.png", finding);
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "truncated PNG",
+                       "IDAT of 2113929257 bytes at offset 86", "99 bytes");
+    std::filesystem::remove(path);
+    // A whole PNG of the image folder loads, and fails once cut inside its last chunk's data.
+    const std::string whole = read_bytes(vision_data("folder/dog/e.png"));
+    const std::string whole_path = write_bytes("whole.png", whole);
+    EXPECT_GT(vision::load_image(whole_path).width(), 0);
+    std::filesystem::remove(whole_path);
+    const size_t iend = whole.rfind("IEND");
+    ASSERT_NE(iend, std::string::npos);
+    const std::string cut = write_bytes("cut.png", whole.substr(0, iend - 4 - 6));
+    EXPECT_EMBER_ERROR(vision::load_image(cut), "load_image", cut.c_str(), "truncated PNG");
+    std::filesystem::remove(cut);
+}
+
 // The pixel limit is a setting, as PIL's Image.MAX_IMAGE_PIXELS: Pillow's error threshold by
 // default, lowered (or raised) for the whole program.
 TEST(ImageIoBounds, TheMaxImagePixelsSettingIsTheLimit) {
