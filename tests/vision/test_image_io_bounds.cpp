@@ -284,6 +284,15 @@ TEST(ImageIoBounds, APngChunkLongerThanTheFileIsRefused) {
     std::filesystem::remove(cut);
 }
 
+// A fuzzer finding (tests/data/vision/jpeg/fuzz_progressive_cut_in_block.jpg, 400 bytes): a
+// progressive JPEG whose scan data ends inside a block, where stb's bit reader shifts by 32
+// (undefined behaviour of stb's that the sanitizer builds leave unchecked in image_io.cpp, see
+// CMakeLists.txt). The decode fails cleanly, as Pillow's does ("broken data stream").
+TEST(ImageIoBounds, AProgressiveJpegCutInsideABlockIsCorrupt) {
+    const std::string path = vision_data("jpeg/fuzz_progressive_cut_in_block.jpg");
+    EXPECT_EMBER_ERROR(vision::load_image(path), "load_image", path.c_str(), "Corrupt JPEG");
+}
+
 // The pixel limit is a setting, as PIL's Image.MAX_IMAGE_PIXELS: Pillow's error threshold by
 // default, lowered (or raised) for the whole program.
 TEST(ImageIoBounds, TheMaxImagePixelsSettingIsTheLimit) {
