@@ -33,6 +33,21 @@ namespace {
 // Pillow's decompression-bomb error: twice Image.MAX_IMAGE_PIXELS.
 std::atomic<int64_t> g_max_image_pixels{2 * (int64_t{1024} * 1024 * 1024 / 4 / 3)};
 
+// The unsigned integer of n bytes at i, big- or little-endian, read as stb reads a file: zeros
+// past its end.
+uint32_t read_be(const std::string& bytes, size_t i, int n) {
+    uint32_t v = 0;
+    for (size_t k = i; k < i + size_t(n); ++k)
+        v = v << 8 | (k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u);
+    return v;
+}
+uint32_t read_le(const std::string& bytes, size_t i, int n) {
+    uint32_t v = 0;
+    for (size_t k = i + size_t(n); k-- > i;)
+        v = v << 8 | (k < bytes.size() ? static_cast<unsigned char>(bytes[k]) : 0u);
+    return v;
+}
+
 // A format stb cannot decode, named from the file's magic bytes; nullptr when not recognised.
 const char* unsupported_format(const std::string& bytes) {
     if (bytes.starts_with("II*\0") || bytes.starts_with("MM\0*")) return "TIFF";
@@ -46,7 +61,7 @@ const char* unsupported_format(const std::string& bytes) {
 // data between them, up to EOI. Nothing is visited when the bytes are not a JPEG.
 template <class Visit>
 void for_each_jpeg_segment(const std::string& bytes, Visit visit) {
-    auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    auto at = [&](size_t i) { return read_be(bytes, i, 1); };
     // A JPEG to stb: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8).
     size_t pos = 0;
     while (pos < bytes.size() && at(pos) == 0xFF) ++pos;
@@ -67,7 +82,7 @@ void for_each_jpeg_segment(const std::string& bytes, Visit visit) {
             continue;
         }
         if (marker == 0xD9) break;  // EOI
-        const size_t length = size_t(at(pos + 2)) << 8 | at(pos + 3);
+        const size_t length = read_be(bytes, pos + 2, 2);
         visit(marker, pos, length);
         pos += 2 + std::max<size_t>(length, 2);
     }
@@ -79,7 +94,7 @@ void for_each_jpeg_segment(const std::string& bytes, Visit visit) {
 // failure, or garbage, depending on what the allocation held before: a fuzzer finding). libjpeg
 // substitutes the standard tables there; stb cannot, so such a file is refused.
 const char* jpeg_tables_problem(const std::string& bytes) {
-    auto at = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0; };
+    auto at = [&](size_t i) { return read_be(bytes, i, 1); };
     const char* problem = nullptr;
     bool defined[2][4] = {};  // [DC, AC][table id]
     bool progressive = false;
@@ -130,14 +145,9 @@ const char* jpeg_tables_problem(const std::string& bytes) {
 // allocate 2 GiB (a fuzzer finding); libpng, and so Pillow, refuses a truncated chunk.
 std::string png_chunk_past_the_end(const std::string& bytes) {
     if (!bytes.starts_with("\x89PNG\r\n\x1a\n")) return {};
-    auto be32 = [&](size_t i) {
-        uint32_t v = 0;
-        for (size_t k = 0; k < 4; ++k) v = v << 8 | static_cast<unsigned char>(bytes[i + k]);
-        return v;
-    };
     size_t pos = 8;
     while (pos + 8 <= bytes.size()) {
-        const uint64_t length = be32(pos);
+        const uint64_t length = read_be(bytes, pos, 4);
         const std::string type = bytes.substr(pos + 4, 4);
         if (length > bytes.size() - pos - 8)
             return ::ember::detail::str_cat(type, " of ", length, " bytes at offset ", pos);
@@ -154,20 +164,19 @@ std::string png_chunk_past_the_end(const std::string& bytes) {
 // truncated JPEG; stb reads zeros in place of the missing data, so 332 bytes declaring
 // 13000x13000 pixels decoded 169 megapixels of nothing (a fuzzer's timeout).
 int64_t jpeg_minimum_bytes(const std::string& bytes) {
-    auto at = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0; };
+    auto at = [&](size_t i) { return read_be(bytes, i, 1); };
     int64_t minimum = 0;
     bool seen_frame = false;
     for_each_jpeg_segment(bytes, [&](unsigned marker, size_t pos, size_t) {
         if (seen_frame || (marker != 0xC0 && marker != 0xC1 && marker != 0xC2)) return;
         seen_frame = true;
-        const int64_t height = at(pos + 5) << 8 | at(pos + 6);
-        const int64_t width = at(pos + 7) << 8 | at(pos + 8);
-        const int components = at(pos + 9);
+        const int64_t height = read_be(bytes, pos + 5, 2), width = read_be(bytes, pos + 7, 2);
+        const int components = int(at(pos + 9));
         if (components != 1 && components != 3 && components != 4) return;
         int h[4], v[4], h_max = 1, v_max = 1;
         for (int c = 0; c < components; ++c) {
-            h[c] = at(pos + 11 + 3 * size_t(c)) >> 4;
-            v[c] = at(pos + 11 + 3 * size_t(c)) & 15;
+            h[c] = int(at(pos + 11 + 3 * size_t(c)) >> 4);
+            v[c] = int(at(pos + 11 + 3 * size_t(c)) & 15);
             if (h[c] < 1 || h[c] > 4 || v[c] < 1 || v[c] > 4) return;
             h_max = std::max(h_max, h[c]);
             v_max = std::max(v_max, v[c]);
@@ -254,12 +263,7 @@ Image load_image(const std::string& path, ImageReadMode mode) {
     // So must an uncompressed BMP's rows (BI_RGB or BI_BITFIELDS, padded to 4 bytes), which
     // stb would otherwise read byte by byte past the end of the file.
     if (bytes.starts_with("BM") && bytes.size() >= 34) {
-        auto le = [&](size_t at, int n) {
-            uint32_t v = 0;
-            for (int i = n - 1; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + size_t(i)]);
-            return v;
-        };
-        const uint32_t bits = le(28, 2), compression = le(30, 4);
+        const uint32_t bits = read_le(bytes, 28, 2), compression = read_le(bytes, 30, 4);
         if (compression == 0 || compression == 3) {
             const int64_t needed = (int64_t(width) * bits + 31) / 32 * 4 * int64_t(height);
             EMBER_CHECK(needed <= int64_t(bytes.size()), "load_image: ", path,
@@ -277,12 +281,12 @@ Image load_image(const std::string& path, ImageReadMode mode) {
     // packet (a byte and a pixel) per 128 pixels: stb reads zeros past the end of the file, so
     // 126 bytes made it decode 270 MB (a fuzzer finding). TGA has no signature; the formats
     // stb tries before it whose third byte can look like a TGA type are ruled out by theirs.
-    const unsigned char tga_type = bytes.size() >= 18 ? static_cast<unsigned char>(bytes[2]) : 0;
+    const uint32_t tga_type = bytes.size() >= 18 ? read_le(bytes, 2, 1) : 0;
     const bool tga_like = tga_type == 1 || tga_type == 2 || tga_type == 3 || tga_type == 9 ||
                           tga_type == 10 || tga_type == 11;
     if (tga_like && !bytes.starts_with("BM") && !bytes.starts_with("P5") &&
         !bytes.starts_with("P6")) {
-        const int64_t pixel_bytes = (static_cast<unsigned char>(bytes[16]) + 7) / 8;
+        const int64_t pixel_bytes = (read_le(bytes, 16, 1) + 7) / 8;
         const int64_t needed = tga_type <= 3 ? declared * pixel_bytes
                                              : (declared + 127) / 128 * (1 + pixel_bytes);
         EMBER_CHECK(needed <= int64_t(bytes.size()), "load_image: ", path, " is truncated: its ",

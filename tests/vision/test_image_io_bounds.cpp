@@ -11,6 +11,7 @@
 
 #include "ember/vision/image_io.h"
 #include "support/golden.h"
+#include "vision/datasets/archive.h"
 #include "vision/datasets/fixtures.h"
 
 namespace ember::test {
@@ -24,6 +25,10 @@ std::string write_bytes(const std::string& name, const std::string& bytes) {
                                  .string();
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
     return path;
+}
+
+std::string read_fixture(const std::string& path) {
+    return vision::datasets::detail::read_file(path, "test_image_io_bounds");
 }
 
 TEST(ImageIoBounds, AGigapixelPpmHeaderIsRefusedBeforeDecoding) {
@@ -174,11 +179,6 @@ TEST(ImageIoBounds, AJpegHuffmanTableOfMoreThan256CodesIsRefused) {
     std::filesystem::remove(filled);
 }
 
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Valid JPEGs from Pillow that code their blocks in few bits (uniform images at quality 10)
 // still load, near the bound that refuses truncated ones, with Pillow's size and (within stb's
 // rounding) its pixels.
@@ -209,7 +209,7 @@ TEST(ImageIoBounds, JpegsOfFewBitsPerBlockLoad) {
 // coded data cut: a baseline JPEG codes each 8x8 block in at least 2 bits, so its 2,640,625
 // blocks need 660,157 bytes.
 TEST(ImageIoBounds, ATruncatedJpegIsRefused) {
-    const std::string whole = read_bytes(vision_data("jpeg/gray_baseline.jpg"));
+    const std::string whole = read_fixture(vision_data("jpeg/gray_baseline.jpg"));
     const size_t sof = whole.find("\xff\xc0"s), sos = whole.find("\xff\xda"s);
     ASSERT_NE(sof, std::string::npos);
     ASSERT_NE(sos, std::string::npos);
@@ -235,7 +235,7 @@ TEST(ImageIoBounds, ATruncatedJpegIsRefused) {
 // garbage, depending on what the allocation held before). The fixture with its AC table's id
 // changed the same way is refused, and so is one without its DHT segments.
 TEST(ImageIoBounds, AJpegScanWithAnUndefinedHuffmanTableIsRefused) {
-    const std::string whole = read_bytes(vision_data("jpeg/gray_baseline.jpg"));
+    const std::string whole = read_fixture(vision_data("jpeg/gray_baseline.jpg"));
     std::string renamed = whole, stripped;
     for (size_t dht = whole.find("\xff\xc4"s); dht != std::string::npos;
          dht = whole.find("\xff\xc4"s, dht + 2))
@@ -273,7 +273,7 @@ TEST(ImageIoBounds, APngChunkLongerThanTheFileIsRefused) {
                        "IDAT of 2113929257 bytes at offset 86", "99 bytes");
     std::filesystem::remove(path);
     // A whole PNG of the image folder loads, and fails once cut inside its last chunk's data.
-    const std::string whole = read_bytes(vision_data("folder/dog/e.png"));
+    const std::string whole = read_fixture(vision_data("folder/dog/e.png"));
     const std::string whole_path = write_bytes("whole.png", whole);
     EXPECT_GT(vision::load_image(whole_path).width(), 0);
     std::filesystem::remove(whole_path);
