@@ -291,6 +291,20 @@ void AccumulateGrad::call_tensor_hooks(TensorList& grads) {
     }
 }
 
+namespace {
+
+// Whether nothing but `g` can reach g's elements: no other handle on it, and its storage held
+// by it alone, or, for a view, by it and its base, which nothing else holds (a transposed
+// product, such as the gradient mm computes for a Linear layer's weight).
+bool sole_owner(const Tensor& g) {
+    if (g.use_count() != 1 || autograd_meta(g)) return false;
+    const intrusive_ptr<TensorImpl>& base = g.impl()->view_base();
+    if (!base) return g.storage()->use_count() == 1;
+    return base.use_count() == 1 && !base->autograd_meta() && g.storage()->use_count() == 2;
+}
+
+}  // namespace
+
 // PyTorch's accumulation: the first gradient is stored (taken over when nothing else holds it,
 // else copied), later ones are added; in place, unless backward records a graph (create_graph),
 // where the sum is a new tensor so that the graph of the old grad stays intact.
@@ -300,10 +314,10 @@ TensorList AccumulateGrad::apply(TensorList&& grads) {
     if (!g.defined() || !m || !m->requires_grad) return {};
     Tensor& slot = m->grad;
     if (!slot.defined()) {
-        bool can_take = !is_grad_enabled() && g.use_count() == 1 && !g.is_view() &&
-                        g.storage()->use_count() == 1 && g.is_contiguous() &&
-                        !autograd_meta(g);
-        slot = can_take ? std::move(g) : (is_grad_enabled() ? g : g.detach()).clone();
+        // A view taken over is kept as a plain tensor on its storage (detach drops the base).
+        const bool can_take = !is_grad_enabled() && g.is_contiguous() && sole_owner(g);
+        if (can_take) slot = g.is_view() ? g.detach() : std::move(g);
+        else slot = (is_grad_enabled() ? g : g.detach()).clone();
     } else if (is_grad_enabled()) {
         slot = slot + g;
     } else {

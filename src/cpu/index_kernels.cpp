@@ -1,6 +1,7 @@
 // CPU kernels for indexing: index range checks, gathers and puts through element offsets
 // (advanced indexing, index_select, gather, scatter), and nonzero.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "cpu/loops.h"
@@ -78,11 +79,19 @@ void index_gather(TensorIterator& iter, int64_t stride) {
         using T = typename decltype(tag)::type;
         visit_index_dtype(iter.dtype(2), [&](auto index_tag) {
             using I = typename decltype(index_tag)::type;
-            const int64_t step = stride * static_cast<int64_t>(sizeof(T));
+            const auto elem = static_cast<int64_t>(sizeof(T));
+            const int64_t step = stride * elem;
             iter.for_each([&](char** data, const int64_t* strides, int64_t n) {
                 char* out = data[0];
                 const char* src = data[1];
                 const char* off = data[2];
+                // A run of elements under one offset, contiguous on both sides (the rows of
+                // index_select along an outer dim, of a batch picked with x[idx]): one copy.
+                if (strides[2] == 0 && strides[0] == elem && strides[1] == elem) {
+                    const int64_t o = *reinterpret_cast<const I*>(off);
+                    std::memcpy(out, src + o * step, static_cast<size_t>(n) * sizeof(T));
+                    return;
+                }
                 for (int64_t i = 0; i < n; ++i) {
                     const int64_t o = *reinterpret_cast<const I*>(off + i * strides[2]);
                     *reinterpret_cast<T*>(out + i * strides[0]) =

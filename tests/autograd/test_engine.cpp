@@ -50,6 +50,33 @@ TEST(AutogradEngine, AccumulatesAcrossBackwardCalls) {
     EXPECT_TENSOR_EQ(x.grad(), tensor({2., 4., 6.}));
 }
 
+// A Linear layer's weight gradient comes out of mm as a transposed view of a fresh product;
+// the leaf takes it over as a plain tensor when nothing else holds it, and copies it when a hook
+// kept it: later accumulation must never write into a tensor someone else sees.
+TEST(AutogradEngine, FirstGradientFromAViewIsNeverShared) {
+    Tensor w = tensor({{1., 2., 3.}, {4., 5., 6.}}, {.dtype = float32}).requires_grad_();
+    const Tensor x = tensor({{1., -1., 2.}, {0.5, 3., -2.}}, {.dtype = float32});
+    const Tensor expected = tensor({{1.5, 2., 0.}, {1.5, 2., 0.}});  // ones(2,2)^T @ x
+    x.mm(w.t()).sum().backward();
+    EXPECT_FALSE(w.grad().is_view());
+    EXPECT_TRUE(w.grad().is_contiguous());
+    EXPECT_TENSOR_EQ(w.grad(), expected);
+    x.mm(w.t()).sum().backward();
+    EXPECT_TENSOR_EQ(w.grad(), expected * 2);
+
+    Tensor v = tensor({{1., 2., 3.}, {4., 5., 6.}}, {.dtype = float32}).requires_grad_();
+    Tensor kept;
+    v.register_hook([&](const Tensor& g) {
+        kept = g;
+        return Tensor();
+    });
+    x.mm(v.t()).sum().backward();
+    const Tensor first = kept;
+    x.mm(v.t()).sum().backward();
+    EXPECT_TENSOR_EQ(v.grad(), expected * 2);
+    EXPECT_TENSOR_EQ(first, expected);  // the hook's tensor was copied, not taken
+}
+
 TEST(AutogradEngine, SameLeafUsedTwiceSumsContributions) {
     Tensor x = leaf({1., 2.});
     Tensor y = x * x + x * 3;

@@ -274,6 +274,29 @@ TEST(IndexSelect, MatchesPyTorch) {
     EXPECT_FALSE(same_storage(out, y));
 }
 
+// Whole contiguous rows under one index are copied at once; every dtype width, both index
+// dtypes, an outer and a middle dim, and a source whose rows are not contiguous (element by
+// element) must give the slices select() sees.
+TEST(IndexSelect, ContiguousRowsMatchTheirSlices) {
+    const Tensor base = arange(2 * 5 * 7 * 3.).reshape({2, 5, 7, 3});
+    const Tensor idx = longs({4, 0, 4, 2});
+    for (DType dt : {float32, float64, int64, uint8, float16}) {
+        const Tensor x = base.to(dt);
+        for (int64_t d : {0, 1}) {
+            const Tensor i = d == 0 ? longs({1, 0, 1}) : idx;
+            for (const Tensor& index : {i, i.to(int32)}) {
+                std::vector<Tensor> slices;
+                for (int64_t k = 0; k < i.numel(); ++k)
+                    slices.push_back(x.select(d, i[k].item<int64_t>()));
+                const Tensor expected = stack(slices, d);
+                EXPECT_TENSOR_EQ(x.index_select(d, index), expected) << dtype_name(dt) << " dim " << d;
+                const Tensor strided = x.transpose(2, 3).contiguous().transpose(2, 3);
+                EXPECT_TENSOR_EQ(strided.index_select(d, index), expected);
+            }
+        }
+    }
+}
+
 TEST(IndexSelect, Errors) {
     Tensor x = arange(12.).reshape({3, 4});
     EXPECT_EMBER_ERROR(x.index_select(0, longs({3})), "index out of range in self");
