@@ -24,6 +24,10 @@ ImageOrTensor ToTensor::operator()(ImageOrTensor input) const {
     // values are torchvision's to the bit.
     auto fill = [&](auto* dst) {
         using T = std::remove_pointer_t<decltype(dst)>;
+        if (C == 1) {  // a unit stride, which the compiler vectorises
+            for (int64_t i = 0; i < H * W; ++i) dst[i] = static_cast<T>(src[i]) / static_cast<T>(255);
+            return;
+        }
         for (int64_t c = 0; c < C; ++c)
             for (int64_t i = 0; i < H * W; ++i)
                 dst[c * H * W + i] = static_cast<T>(src[i * C + c]) / static_cast<T>(255);
@@ -108,29 +112,39 @@ ImageOrTensor Normalize::operator()(ImageOrTensor input) const {
     };
     check_length(mean_, "mean");
     check_length(std_, "std");
+    // The common case (a contiguous float32 or float64 image) in one pass: (x - mean) / std per
+    // channel plane, each step rounded in the input's dtype as sub_ and div_ round, with the
+    // mean and std rounded to that dtype as torchvision's as_tensor rounds them. No tensor ops:
+    // this runs once per sample in a data loader.
+    auto per_channel = [&](auto* p) {
+        using T = std::remove_pointer_t<decltype(p)>;
+        auto value = [](const std::vector<double>& v, int64_t c) {
+            return static_cast<T>(v[v.size() == 1 ? 0 : static_cast<size_t>(c)]);
+        };
+        for (int64_t c = 0; c < C; ++c)
+            EMBER_CHECK(value(std_, c) != T(0), "Normalize: std evaluated to zero after "
+                        "conversion to ", dtype_name(x.dtype()), ", leading to division by zero");
+        Tensor out = inplace_ ? x : x.clone();
+        T* q = out.data_ptr<T>();
+        const int64_t plane = x.size(-1) * x.size(-2);
+        const int64_t images = out.numel() / std::max<int64_t>(1, C * plane);
+        for (int64_t n = 0; n < images; ++n)
+            for (int64_t c = 0; c < C; ++c, q += plane) {
+                const T mc = value(mean_, c), sc = value(std_, c);
+                for (int64_t i = 0; i < plane; ++i) q[i] = (q[i] - mc) / sc;
+            }
+        return out;
+    };
+    if (x.is_contiguous() && x.dtype() == DType::Float32)
+        return per_channel(static_cast<float*>(nullptr));
+    if (x.is_contiguous() && x.dtype() == DType::Float64)
+        return per_channel(static_cast<double*>(nullptr));
     const Tensor mean = tensor(mean_, {.dtype = DType::Float64}).to(x.dtype());
     const Tensor stdev = tensor(std_, {.dtype = DType::Float64}).to(x.dtype());
     EMBER_CHECK(!(stdev == 0).any().item<bool>(), "Normalize: std evaluated to zero after conversion to ",
                 dtype_name(x.dtype()), ", leading to division by zero");
     Tensor out = inplace_ ? x : x.clone();
-    const int64_t plane = x.size(-1) * x.size(-2);
-    // The common case in one pass: (x - mean) / std per channel plane, each step rounded in
-    // the input's dtype as sub_ and div_ round.
-    auto run = [&](auto* p) {
-        using T = std::remove_pointer_t<decltype(p)>;
-        const T* m = mean.data_ptr<T>();
-        const T* s = stdev.data_ptr<T>();
-        const int64_t images = out.numel() / std::max<int64_t>(1, C * plane);
-        for (int64_t n = 0; n < images; ++n)
-            for (int64_t c = 0; c < C; ++c) {
-                const T mc = m[mean_.size() == 1 ? 0 : c], sc = s[std_.size() == 1 ? 0 : c];
-                T* q = p + (n * C + c) * plane;
-                for (int64_t i = 0; i < plane; ++i) q[i] = (q[i] - mc) / sc;
-            }
-    };
-    if (out.is_contiguous() && out.dtype() == DType::Float32) run(out.data_ptr<float>());
-    else if (out.is_contiguous() && out.dtype() == DType::Float64) run(out.data_ptr<double>());
-    else out.sub_(mean.view({-1, 1, 1})).div_(stdev.view({-1, 1, 1}));
+    out.sub_(mean.view({-1, 1, 1})).div_(stdev.view({-1, 1, 1}));
     return out;
 }
 

@@ -79,6 +79,10 @@ TEST(VisionConversion, NormalizeInPlaceAndErrors) {
                        "int64");
     EXPECT_EMBER_ERROR(Normalize({0.5}, {1e-46})(zeros({1, 2, 2})), "std evaluated to zero",
                        "float32");
+    // On both paths (contiguous, strided), and only where the dtype rounds the std to zero.
+    EXPECT_EMBER_ERROR(Normalize({0.5}, {1e-46})(zeros({1, 2, 3}).transpose(1, 2)),
+                       "std evaluated to zero", "float32");
+    EXPECT_NO_THROW(Normalize({0.5}, {1e-46})(zeros({1, 2, 2}, {.dtype = DType::Float64})));
     EXPECT_EMBER_ERROR(Normalize({0.5, 0.5}, {1.0})(zeros({3, 2, 2})), "mean has 2 values",
                        "3 channels");
     EXPECT_EMBER_ERROR(n(Image(2, 2, 1)), "Normalize", "tensor image", "ToTensor");
