@@ -1,6 +1,7 @@
 // CPU kernels for unary and binary elementwise ops (the math of src/ops/elementwise.cpp).
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "cpu/loops.h"
 #include "ops/dispatch.h"
@@ -97,6 +98,26 @@ inline bool nonzero(T v) {
     return static_cast<opmath_t<T>>(v) != opmath_t<T>(0);
 }
 
+// Integer + and * wrap around in the operands' width, as PyTorch's do. They are computed
+// unsigned (at least int-wide, so that narrow types are not promoted back to signed int), since
+// signed overflow is undefined behaviour in C++; the conversion back keeps the low bits.
+template <class M>
+using wrap_t = std::make_unsigned_t<std::common_type_t<M, int>>;
+template <class M>
+M wrapping_add(M a, M b) {
+    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
+        return static_cast<M>(static_cast<wrap_t<M>>(a) + static_cast<wrap_t<M>>(b));
+    else
+        return static_cast<M>(a + b);
+}
+template <class M>
+M wrapping_mul(M a, M b) {
+    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
+        return static_cast<M>(static_cast<wrap_t<M>>(a) * static_cast<wrap_t<M>>(b));
+    else
+        return static_cast<M>(a * b);
+}
+
 template <class T>
 void binary_typed(TensorIterator& it, BinaryOp op, const Scalar& alpha_s) {
     using M = opmath_t<T>;
@@ -117,14 +138,14 @@ void binary_typed(TensorIterator& it, BinaryOp op, const Scalar& alpha_s) {
             } else {
                 M alpha = alpha_s.to<M>();
                 if (op == BinaryOp::Sub) alpha = static_cast<M>(-alpha);
-                if (alpha == M(1)) arith([](M a, M b) { return static_cast<M>(a + b); });
-                else arith([alpha](M a, M b) { return static_cast<M>(a + alpha * b); });
+                if (alpha == M(1)) arith([](M a, M b) { return wrapping_add(a, b); });
+                else arith([alpha](M a, M b) { return wrapping_add(a, wrapping_mul(alpha, b)); });
             }
             return;
         }
         case BinaryOp::Mul:
             if constexpr (std::is_same_v<T, bool>) arith([](bool a, bool b) { return a && b; });
-            else arith([](M a, M b) { return static_cast<M>(a * b); });
+            else arith([](M a, M b) { return wrapping_mul(a, b); });
             return;
         case BinaryOp::Div:
             if constexpr (is_float_v<T>) arith([](M a, M b) { return a / b; });

@@ -19,8 +19,10 @@ namespace ember::detail {
 
 namespace {
 
+// Integers accumulate in uint64: the same low bits as PyTorch's int64 accumulation when a sum or
+// product overflows (wrap-around), without C++'s undefined behaviour on signed overflow.
 template <class T>
-using acc_t = std::conditional_t<is_float_v<T>, double, int64_t>;
+using acc_t = std::conditional_t<is_float_v<T>, double, uint64_t>;
 
 // An Op gives init(), reduce(acc, x), combine(acc, acc) and project(acc) (the final value, in
 // the output's arithmetic type). Ops are objects so that they can carry a parameter (p, the

@@ -155,6 +155,16 @@ def binary_cases():
                 for s in SCALARS:
                     cases.append({"op": name, "a": tensor_json(a), "scalar": s,
                                   "layout": "scalar", **run(lambda: fn(a, s))})
+    # Integer +, - and * wrap around in the operands' width when they overflow.
+    for dtype in [torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8]:
+        info = torch.iinfo(dtype)
+        a = torch.tensor([info.max, info.min, info.max, info.min, info.max // 2 + 3, -1 if info.min
+                          else 1], dtype=dtype)
+        b = torch.tensor([1, 1 if info.min == 0 else -1, info.max, info.max, 4, info.min if info.min
+                          else info.max], dtype=dtype)
+        for name in ["add", "add_alpha2", "sub", "mul"]:
+            cases.append({"op": name, "a": tensor_json(a), "b": tensor_json(b), "layout": "same",
+                          **run(lambda: BINARY[name](a, b))})
     # Integer division by zero raises on CPU.
     z = torch.tensor([1, -2, 3])
     zero = torch.tensor([0, 1, 0])

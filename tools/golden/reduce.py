@@ -300,6 +300,12 @@ case("cumsum_bool", "cumsum", b2, dim=1)
 case("cumprod_bool", "cumprod", b2, dim=0)
 case("cumprod_int8_wraps", "cumprod", explicit(torch.tensor([100, 100, 100, -3], dtype=torch.int8)),
      dim=0, dtype="int8")
+# int64 sums and products that overflow wrap around.
+i64_big = explicit(torch.tensor([[2**62, 2**62, 5], [-2**63, -1, 3]], dtype=torch.int64))
+case("sum_int64_wraps", "sum", i64_big, dims=[1])
+case("sum_int64_wraps_all", "sum", i64_big)
+case("prod_int64_wraps", "prod", i64_big, dim=1)
+case("sum_int32_to_int64", "sum", explicit(torch.tensor([2**31 - 1, 2**31 - 1], dtype=torch.int32)))
 case("cumsum_bf16", "cumsum", random((3, 9), torch.bfloat16), dim=1)
 case("softmax_int_f64", "softmax", i2, dim=0, dtype="float64")
 case("softmax_int_f32", "softmax", i2, dim=1, dtype="float32")
