@@ -38,6 +38,34 @@ T div_floor_int(T a, T b) {
     }
 }
 
+// Integer -, + and * wrap around in the operands' width, as PyTorch's do. They are computed
+// unsigned (at least int-wide, so that narrow types are not promoted back to signed int), since
+// signed overflow is undefined behaviour in C++; the conversion back keeps the low bits.
+template <class M>
+using wrap_t = std::make_unsigned_t<std::common_type_t<M, int>>;
+template <class M>
+M wrapping_add(M a, M b) {
+    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
+        return static_cast<M>(static_cast<wrap_t<M>>(a) + static_cast<wrap_t<M>>(b));
+    else
+        return static_cast<M>(a + b);
+}
+template <class M>
+M wrapping_mul(M a, M b) {
+    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
+        return static_cast<M>(static_cast<wrap_t<M>>(a) * static_cast<wrap_t<M>>(b));
+    else
+        return static_cast<M>(a * b);
+}
+
+template <class M>
+M wrapping_neg(M a) {
+    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
+        return static_cast<M>(wrap_t<M>(0) - static_cast<wrap_t<M>>(a));
+    else
+        return static_cast<M>(-a);
+}
+
 template <class T>
 T int_pow(T base, T exp) {
     if constexpr (std::is_signed_v<T>) {
@@ -49,9 +77,9 @@ T int_pow(T base, T exp) {
     }
     T result = 1;
     while (exp) {
-        if (exp & 1) result = static_cast<T>(result * base);
+        if (exp & 1) result = wrapping_mul(result, base);
         exp = static_cast<T>(exp >> 1);
-        base = static_cast<T>(base * base);
+        base = wrapping_mul(base, base);
     }
     return result;
 }
@@ -96,26 +124,6 @@ T erfinv_value(T y) {
 template <class T>
 inline bool nonzero(T v) {
     return static_cast<opmath_t<T>>(v) != opmath_t<T>(0);
-}
-
-// Integer + and * wrap around in the operands' width, as PyTorch's do. They are computed
-// unsigned (at least int-wide, so that narrow types are not promoted back to signed int), since
-// signed overflow is undefined behaviour in C++; the conversion back keeps the low bits.
-template <class M>
-using wrap_t = std::make_unsigned_t<std::common_type_t<M, int>>;
-template <class M>
-M wrapping_add(M a, M b) {
-    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
-        return static_cast<M>(static_cast<wrap_t<M>>(a) + static_cast<wrap_t<M>>(b));
-    else
-        return static_cast<M>(a + b);
-}
-template <class M>
-M wrapping_mul(M a, M b) {
-    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
-        return static_cast<M>(static_cast<wrap_t<M>>(a) * static_cast<wrap_t<M>>(b));
-    else
-        return static_cast<M>(a * b);
 }
 
 template <class T>
@@ -322,18 +330,18 @@ void unary_typed(TensorIterator& it, UnaryOp op) {
     }
     switch (op) {
         case UnaryOp::Neg:
-            if constexpr (!std::is_same_v<T, bool>) map([](M x) { return static_cast<M>(-x); });
+            if constexpr (!std::is_same_v<T, bool>) map([](M x) { return wrapping_neg(x); });
             return;
         case UnaryOp::Abs:
             if constexpr (std::is_unsigned_v<M>) map([](M x) { return x; });
-            else map([](M x) { return static_cast<M>(x < 0 ? -x : x); });
+            else map([](M x) { return x < 0 ? wrapping_neg(x) : x; });
             return;
         case UnaryOp::Sign:
             if constexpr (std::is_same_v<T, bool>) map([](bool x) { return x; });
             else map([](M x) { return static_cast<M>((M(0) < x) - (x < M(0))); });
             return;
         case UnaryOp::Square:
-            if constexpr (!std::is_same_v<T, bool>) map([](M x) { return static_cast<M>(x * x); });
+            if constexpr (!std::is_same_v<T, bool>) map([](M x) { return wrapping_mul(x, x); });
             return;
         case UnaryOp::Relu:
             if constexpr (is_float_v<T>)

@@ -80,6 +80,14 @@ def unary_cases():
                           **run(lambda: unary_fn(name)(x))})
             cases.append({"op": name, "input": tensor_json(xt_base), "layout": "transposed",
                           **run(lambda: unary_fn(name)(xt_base.t()))})
+    # Integer negation, abs and square wrap around at the ends of the range.
+    for dtype in [torch.int64, torch.int32]:
+        info = torch.iinfo(dtype)
+        x = torch.tensor([info.min, info.max, info.min + 1, -1, 0, 2**(info.bits // 2) + 1],
+                         dtype=dtype)
+        for name in ["neg", "abs", "square"]:
+            cases.append({"op": name, "input": tensor_json(x), "layout": "contiguous",
+                          **run(lambda: unary_fn(name)(x))})
     return cases
 
 
@@ -165,6 +173,11 @@ def binary_cases():
         for name in ["add", "add_alpha2", "sub", "mul"]:
             cases.append({"op": name, "a": tensor_json(a), "b": tensor_json(b), "layout": "same",
                           **run(lambda: BINARY[name](a, b))})
+    # Integer powers that overflow wrap around too.
+    base = torch.tensor([3, -3, 2**32 + 1, 7], dtype=torch.int64)
+    exponent = torch.tensor([41, 43, 2, 30], dtype=torch.int64)
+    cases.append({"op": "pow", "a": tensor_json(base), "b": tensor_json(exponent), "layout": "same",
+                  **run(lambda: torch.pow(base, exponent))})
     # Integer division by zero raises on CPU.
     z = torch.tensor([1, -2, 3])
     zero = torch.tensor([0, 1, 0])
