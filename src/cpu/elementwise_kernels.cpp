@@ -1,7 +1,6 @@
 // CPU kernels for unary and binary elementwise ops (the math of src/ops/elementwise.cpp).
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "cpu/loops.h"
 #include "ops/dispatch.h"
@@ -36,34 +35,6 @@ T div_floor_int(T a, T b) {
     } else {
         return a / b;
     }
-}
-
-// Integer -, + and * wrap around in the operands' width, as PyTorch's do. They are computed
-// unsigned (at least int-wide, so that narrow types are not promoted back to signed int), since
-// signed overflow is undefined behaviour in C++; the conversion back keeps the low bits.
-template <class M>
-using wrap_t = std::make_unsigned_t<std::common_type_t<M, int>>;
-template <class M>
-M wrapping_add(M a, M b) {
-    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
-        return static_cast<M>(static_cast<wrap_t<M>>(a) + static_cast<wrap_t<M>>(b));
-    else
-        return static_cast<M>(a + b);
-}
-template <class M>
-M wrapping_mul(M a, M b) {
-    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
-        return static_cast<M>(static_cast<wrap_t<M>>(a) * static_cast<wrap_t<M>>(b));
-    else
-        return static_cast<M>(a * b);
-}
-
-template <class M>
-M wrapping_neg(M a) {
-    if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)
-        return static_cast<M>(wrap_t<M>(0) - static_cast<wrap_t<M>>(a));
-    else
-        return static_cast<M>(-a);
 }
 
 template <class T>

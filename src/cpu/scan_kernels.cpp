@@ -19,13 +19,7 @@ using scan_acc_t = std::conditional_t<is_reduced_float_v<T>, float,
 
 template <class Acc, bool IsSum>
 inline Acc scan_step(Acc acc, Acc x) {
-    if constexpr (std::is_integral_v<Acc>) {
-        // Two's complement wrap-around without signed-overflow UB.
-        uint64_t a = static_cast<uint64_t>(acc), b = static_cast<uint64_t>(x);
-        return static_cast<Acc>(IsSum ? a + b : a * b);
-    } else {
-        return IsSum ? acc + x : acc * x;
-    }
+    return IsSum ? wrapping_add(acc, x) : wrapping_mul(acc, x);
 }
 
 template <class T, bool IsSum>
