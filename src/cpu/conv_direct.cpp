@@ -1,5 +1,5 @@
-// Direct float32 2-D convolution kernels for AVX-512 CPUs: the forward product and the weight
-// gradient, without unfolding the batch into columns (the im2col + matmul path in
+// Direct float32 2-D convolution kernels for AVX-512 CPUs: the forward product, the weight
+// gradient and (short rows) the input gradient, without unfolding the batch into columns (the im2col + matmul path in
 // src/ops/conv.cpp stays for other dtypes, groups, transposed convolutions and other CPUs).
 //
 // Both vectorize along output channels, in blocks of 32 (two 16-float vectors), and keep a
@@ -11,8 +11,10 @@
 //                kernel column); for each output pixel of each image it adds the transposed
 //                output-gradient vectors times each tap's input value. Images are taken in
 //                fixed chunks whose partial sums are added in chunk order.
-// Work is split by images (forward) and by chunks (weight grad), both fixed by the sizes, so
-// results do not depend on the number of threads.
+//   input grad:  a tile is 32 input channels x one whole row of the full correlation (up to
+//                14 columns); each output-gradient pixel adds to the columns it reaches.
+// Work is split by images (forward, input grad) and by chunks (weight grad), both fixed by the
+// sizes, so results do not depend on the number of threads.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -325,6 +327,123 @@ void conv2d_max_pool2d_forward_kernel(const Tensor& out, const Tensor& indices,
     });
 }
 
+// ---- input gradient -----------------------------------------------------------------------
+
+// 32 input channels x one row of the input gradient of a stride-1, undilated convolution, in
+// scatter form: for each (output channel, kernel row) whose output-gradient row reaches this
+// row, column j's weight vectors times each output-gradient pixel ox add to column ox + j of
+// the full correlation (OW + KW - 1 columns, in registers); columns [crop, crop + width) are
+// stored as channels-last (lo, hi) pairs. The forward kernel on the zero-padded gradient gives
+// the same sums but multiplies the padding too: 2 products in 7 for 5x5 kernels on 10-pixel
+// rows. `grad` is the image's output gradient [Co][OH][OW]; kernel rows [i0, i1) are those
+// whose output-gradient row top - i lies inside it.
+template <int OW, int KW>
+void input_grad_row(Vec* out, const float* grad, int64_t plane, int64_t top, const Vec* w,
+                    int64_t out_channels, int64_t kernel_h, int64_t i0, int64_t i1,
+                    int64_t crop, int64_t width) {
+    constexpr int F = OW + KW - 1;
+    Vec lo[F], hi[F];
+    for (int f = 0; f < F; ++f) lo[f] = hi[f] = Vec{};
+    for (int64_t co = 0; co < out_channels; ++co) {
+        const Vec* wc = w + co * kernel_h * KW * 2;
+        for (int64_t i = i0; i < i1; ++i) {
+            const float* row = grad + co * plane + (top - i) * OW;
+            const Vec* wi = wc + i * KW * 2;
+#pragma GCC unroll 8
+            for (int j = 0; j < KW; ++j) {
+                // opaque() for every column, volatile: the same pointer through a plain asm
+                // is one value to the compiler, which then keeps all OW values in registers.
+                const float* x = row;
+                asm volatile("" : "+r"(x));
+                const Vec w_lo = wi[2 * j], w_hi = wi[2 * j + 1];
+#pragma GCC unroll 16
+                for (int ox = 0; ox < OW; ++ox) {
+                    const Vec v = broadcast(x[ox]);
+                    lo[ox + j] += w_lo * v;
+                    hi[ox + j] += w_hi * v;
+                }
+            }
+        }
+    }
+    // Through a local copy: a runtime index into lo/hi would keep them in memory throughout.
+    Vec full[2 * F];
+    for (int f = 0; f < F; ++f) {
+        full[2 * f] = lo[f];
+        full[2 * f + 1] = hi[f];
+    }
+    std::memcpy(out, full + 2 * crop, sizeof(Vec) * 2 * static_cast<size_t>(width));
+}
+
+using InputGradRow = void (*)(Vec*, const float*, int64_t, int64_t, const Vec*, int64_t,
+                              int64_t, int64_t, int64_t, int64_t, int64_t);
+
+// input_grad_row<OW, KW> for OW = 1 .. kMaxPixels + 1 - KW.
+template <int KW, int... OW>
+constexpr auto input_grad_rows(std::integer_sequence<int, OW...>) {
+    return std::array<InputGradRow, sizeof...(OW)>{input_grad_row<OW + 1, KW>...};
+}
+constexpr auto kInputGradRows3 =
+    input_grad_rows<3>(std::make_integer_sequence<int, kMaxPixels - 2>());
+constexpr auto kInputGradRows5 =
+    input_grad_rows<5>(std::make_integer_sequence<int, kMaxPixels - 4>());
+constexpr auto kInputGradRows7 =
+    input_grad_rows<7>(std::make_integer_sequence<int, kMaxPixels - 6>());
+
+// The row kernel for output rows of `ow` pixels and kernels `kw` wide: the odd widths 3, 5 and
+// 7 while the full correlation fits one tile; nullptr otherwise.
+InputGradRow input_grad_row_for(int64_t ow, int64_t kw) {
+    if (ow < 1 || ow + kw - 1 > kMaxPixels) return nullptr;
+    switch (kw) {
+        case 3: return kInputGradRows3[ow - 1];
+        case 5: return kInputGradRows5[ow - 1];
+        case 7: return kInputGradRows7[ow - 1];
+        default: return nullptr;
+    }
+}
+
+bool conv2d_input_grad_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                              const Tensor& weight, const ConvGeometry& g) {
+    const InputGradRow row_kernel = input_grad_row_for(g.out_w, g.kernel_w);
+    // Columns past the image on the right that the grid reads (the right padding).
+    const int64_t pad_right = g.out_w + g.kernel_w - 1 - g.pad_left - g.width;
+    if (row_kernel == nullptr || g.stride_h != 1 || g.stride_w != 1 || g.dilation_h != 1 ||
+        g.dilation_w != 1 || pad_right < 0)
+        return false;
+    const int64_t batch = grad_input.size(0), channels = g.channels;
+    const int64_t out_channels = weight.size(0), kh = g.kernel_h, kw = g.kernel_w;
+    const int64_t taps = out_channels * kh * kw, L = g.height * g.width;
+    const int64_t plane = g.out_h * g.out_w;
+    const int64_t blocks = (channels + kBlock - 1) / kBlock;
+    // The weight [Co, C, kH, kW] as blocks of 32 input channels: packed[block][k][32] with
+    // k = (co * kH + i) * kW + j, zeros past the last channel.
+    std::vector<Vec> packed(static_cast<size_t>(blocks * taps * 2), Vec{});
+    float* p = reinterpret_cast<float*>(packed.data());
+    const float* w = weight.data_ptr<float>();
+    for (int64_t co = 0; co < out_channels; ++co)
+        for (int64_t c = 0; c < channels; ++c)
+            for (int64_t k = 0; k < kh * kw; ++k)
+                p[(c / kBlock * taps + co * kh * kw + k) * kBlock + c % kBlock] =
+                    w[(co * channels + c) * kh * kw + k];
+    const float* go = grad_output.data_ptr<float>();
+    float* gi = grad_input.data_ptr<float>();
+    parallel_for_each(0, batch, [&](int64_t n) {
+        std::vector<Vec> scratch(static_cast<size_t>(L * 2));
+        const float* grad = go + n * out_channels * plane;
+        for (int64_t b = 0; b < blocks; ++b) {
+            for (int64_t y = 0; y < g.height; ++y) {
+                const int64_t top = y + g.pad_top;
+                const int64_t i0 = std::max<int64_t>(0, top - g.out_h + 1);
+                const int64_t i1 = std::max(i0, std::min(kh, top + 1));
+                row_kernel(scratch.data() + y * g.width * 2, grad, plane, top,
+                           packed.data() + b * taps * 2, out_channels, kh, i0, i1, g.pad_left,
+                           g.width);
+            }
+            untranspose_values(gi + n * channels * L, scratch.data(), b, channels, L);
+        }
+    });
+    return true;
+}
+
 // ---- weight gradient ----------------------------------------------------------------------
 
 // Channels [c0, c0 + 16) of one image's planes ([channels][L]) as one Vec per pixel, written
@@ -449,6 +568,7 @@ void register_cpu_conv_direct_kernels(Kernels& k) {
     k.conv2d_forward = conv2d_forward_kernel;
     k.conv2d_max_pool2d_forward = conv2d_max_pool2d_forward_kernel;
     k.conv2d_weight_grad = conv2d_weight_grad_kernel;
+    k.conv2d_input_grad = conv2d_input_grad_kernel;
 }
 
 #else

@@ -121,7 +121,8 @@ Tensor window_weight_grad(const Tensor& small, const Tensor& large, const IntArr
 }
 
 // The same two gradients of a plain float32 convolution through the direct kernels (not
-// recorded). The input gradient of a stride-1 convolution is itself one: the output gradient,
+// recorded). The input gradient of a stride-1 convolution has a kernel of its own where the
+// rows are short (conv2d_input_grad), else is itself a convolution: the output gradient,
 // padded by the kernel's reach less the padding, convolved with the flipped weight whose
 // channel dims are swapped. Other strides use window_product_t.
 Tensor direct_input_grad(const Tensor& grad, const Tensor& weight, const Windows& s,
@@ -130,16 +131,19 @@ Tensor direct_input_grad(const Tensor& grad, const Tensor& weight, const Windows
     const int64_t reach_h = (g.kernel_h - 1) * g.dilation_h, reach_w = (g.kernel_w - 1) * g.dilation_w;
     if (g.stride_h != 1 || g.stride_w != 1 || g.pad_top > reach_h || g.pad_left > reach_w)
         return window_product_t(grad, weight, s);
-    const ConvGeometry t{s.small_channels, g.out_h,  g.out_w, g.kernel_h, g.kernel_w,
-                         1, 1, g.dilation_h, g.dilation_w, reach_h - g.pad_top,
-                         reach_w - g.pad_left, g.height, g.width};
     const int64_t n = grad.size(0);
     Tensor gx = detail::empty_contiguous({n, s.large_channels, g.height, g.width},
                                          n * s.large_channels * g.height * g.width,
                                          grad.dtype(), grad.device());
-    detail::kernels(grad.device())
-        .conv2d_forward(gx, grad.contiguous(), weight.flip({2, 3}).transpose(0, 1).contiguous(),
-                        Tensor(), t);
+    const detail::Kernels& k = detail::kernels(grad.device());
+    if (k.conv2d_input_grad != nullptr &&
+        k.conv2d_input_grad(gx, grad.contiguous(), weight.contiguous(), g))
+        return gx.view(in_sizes);
+    const ConvGeometry t{s.small_channels, g.out_h,  g.out_w, g.kernel_h, g.kernel_w,
+                         1, 1, g.dilation_h, g.dilation_w, reach_h - g.pad_top,
+                         reach_w - g.pad_left, g.height, g.width};
+    k.conv2d_forward(gx, grad.contiguous(), weight.flip({2, 3}).transpose(0, 1).contiguous(),
+                     Tensor(), t);
     return gx.view(in_sizes);
 }
 

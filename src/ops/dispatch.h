@@ -149,6 +149,11 @@ struct Kernels {
                            const Tensor& bias, const ConvGeometry& g) = nullptr;
     void (*conv2d_weight_grad)(const Tensor& grad_weight, const Tensor& grad_output,
                                const Tensor& input, const ConvGeometry& g) = nullptr;
+    // conv2d_input_grad: grad_input [N, C, H, W] (contiguous, overwritten) = the adjoint of
+    // conv2d_forward for grad_output [N, Co, oH, oW] and weight [Co, C, kH, kW] (both
+    // contiguous); returns false, writing nothing, for geometries it does not cover.
+    bool (*conv2d_input_grad)(const Tensor& grad_input, const Tensor& grad_output,
+                              const Tensor& weight, const ConvGeometry& g) = nullptr;
     // conv2d_forward followed by max pooling with 2x2 windows of stride 2: out and indices
     // (int64, the flat position in the oH*oW plane; undefined when not needed) are
     // [N, Co, oH / 2, oW / 2], contiguous; oH, oW >= 2 and oH * oW < 2^31.

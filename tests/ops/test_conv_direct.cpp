@@ -1,6 +1,7 @@
 // The direct float32 convolution kernels (src/cpu/conv_direct.cpp) against the float64 path
-// (im2col and matmul) over strides, dilations, paddings, 1-D, channel counts around the
-// kernels' blocks of 32, and their independence from the number of threads.
+// (im2col and matmul) over strides, dilations, paddings, 1-D, row widths on either side of the
+// input gradient's kernel, channel counts around the kernels' blocks of 32, and their
+// independence from the number of threads.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -29,6 +30,12 @@ std::vector<Case> cases() {
         {"dilated rows, padding 3", {2, 3, 7, 8}, {5, 3, 3, 2}, {1}, {3, 1}, {2, 1}},
         {"rows of padding only", {2, 2, 4, 5}, {3, 2, 1, 3}, {1}, {2, 1}, {1}},
         {"1-D", {4, 6, 29}, {9, 6, 4}, {1}, {2}, {3}},
+        // The input gradient's own kernel: whole rows of the full correlation up to 14 wide,
+        // kernel widths 3, 5 and 7, paddings cropped on either side.
+        {"3x3 padding 1, 14 columns, 33 channels", {2, 33, 9, 12}, {5, 33, 3, 3}, {1}, {1}, {1}},
+        {"7x7 padding 3, batch 1", {1, 4, 8, 8}, {6, 4, 7, 7}, {1}, {3}, {1}},
+        {"5x5 uneven padding", {2, 3, 6, 7}, {4, 3, 5, 5}, {1}, {1, 2, 0, 3}, {1}},
+        {"5x3, 1-pixel rows", {3, 2, 5, 1}, {3, 2, 5, 3}, {1}, {0, 1}, {1}},
     };
 }
 
