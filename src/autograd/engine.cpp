@@ -75,7 +75,9 @@ struct NodeTask {
 // node; this costs one per growth.
 class NodeTable {
 public:
-    NodeTable() : slots_(64) {}
+    // 16 slots hold 8 nodes, a small model's whole step; clearing a larger table showed in
+    // the profile of such steps.
+    NodeTable() : slots_(16) {}
     // The task of `node`, inserted if absent; `inserted` tells which.
     // References stay valid until the next insertion.
     NodeTask& get(Node* node, bool* inserted = nullptr) {
