@@ -272,6 +272,29 @@ typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& re
     return acc;
 }
 
+// Full reduction of the R elements of `red` from `in` into out: fixed chunks, partials
+// combined in order.
+template <class T, class Op>
+void reduce_all(char* out, const char* in, const DimGroup& red, int64_t R, const Op& op) {
+    using Acc = typename Op::Acc;
+    constexpr int64_t kChunk = 1 << 16;
+    const int64_t nchunks = (R + kChunk - 1) / kChunk;
+    // One whole object per chunk: for all/any (Acc = bool) a std::vector<Acc> packs the
+    // chunks' results into shared words, and threads setting neighbouring bits would race.
+    struct Partial {
+        Acc value;
+    };
+    std::vector<Partial> partial(static_cast<size_t>(nchunks), Partial{op.init()});
+    parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
+        for (int64_t c = b; c < e; ++c)
+            partial[c].value =
+                reduce_range<T>(op, in, red, c * kChunk, std::min(R, (c + 1) * kChunk));
+    });
+    Acc acc = op.init();
+    for (const Partial& p : partial) acc = op.combine(acc, p.value);
+    *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<opmath_t<T>>(op.project(acc)));
+}
+
 template <class T, class Op>
 void run_reduce(TensorIterator& it, const Op& op = Op{}) {
     using Acc = typename Op::Acc;
@@ -290,26 +313,7 @@ void run_reduce(TensorIterator& it, const Op& op = Op{}) {
         *reinterpret_cast<T*>(p) = static_cast<T>(static_cast<opmath_t<T>>(op.project(a)));
     };
 
-    if (K == 1) {
-        // Full reduction: fixed chunks, partials combined in order.
-        constexpr int64_t kChunk = 1 << 16;
-        int64_t nchunks = (R + kChunk - 1) / kChunk;
-        // One whole object per chunk: for all/any (Acc = bool) a std::vector<Acc> packs the
-        // chunks' results into shared words, and threads setting neighbouring bits would race.
-        struct Partial {
-            Acc value;
-        };
-        std::vector<Partial> partial(static_cast<size_t>(nchunks), Partial{op.init()});
-        parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
-            for (int64_t c = b; c < e; ++c)
-                partial[c].value =
-                    reduce_range<T>(op, in, red, c * kChunk, std::min(R, (c + 1) * kChunk));
-        });
-        Acc acc = op.init();
-        for (const Partial& p : partial) acc = op.combine(acc, p.value);
-        store(out, acc);
-        return;
-    }
+    if (K == 1) return reduce_all<T>(out, in, red, R, op);
     const bool outer = !kept.shape.empty() && kept.in_strides[0] == int64_t(sizeof(T)) &&
                        (red.shape.empty() || red.in_strides[0] != int64_t(sizeof(T)));
     const int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(R, 1));
@@ -346,24 +350,44 @@ void run_reduce(TensorIterator& it, const Op& op = Op{}) {
     });
 }
 
+// Calls f with the Op of `op` for elements of type T.
+template <class T, class F>
+void with_reduce_op(ReduceOp op, F f) {
+    switch (op) {
+        case ReduceOp::Sum: f(SumOp<T>{}); return;
+        case ReduceOp::Prod: f(ProdOp<T>{}); return;
+        case ReduceOp::Max: f(MinMaxOp<T, true>{}); return;
+        case ReduceOp::Min: f(MinMaxOp<T, false>{}); return;
+        case ReduceOp::All:
+        case ReduceOp::Any:
+            if constexpr (std::is_same_v<T, bool>) {
+                if (op == ReduceOp::All) f(AllAnyOp<true>{});
+                else f(AllAnyOp<false>{});
+            } else {
+                EMBER_ASSERT(false, "all/any reached the kernel with a non-bool input");
+            }
+            return;
+    }
+}
+
 void reduce_kernel(TensorIterator& it, ReduceOp op) {
     visit_dtype(it.dtype(1), [&](auto tag) {
         using T = typename decltype(tag)::type;
-        switch (op) {
-            case ReduceOp::Sum: run_reduce<T, SumOp<T>>(it); return;
-            case ReduceOp::Prod: run_reduce<T, ProdOp<T>>(it); return;
-            case ReduceOp::Max: run_reduce<T, MinMaxOp<T, true>>(it); return;
-            case ReduceOp::Min: run_reduce<T, MinMaxOp<T, false>>(it); return;
-            case ReduceOp::All:
-            case ReduceOp::Any:
-                if constexpr (std::is_same_v<T, bool>) {
-                    if (op == ReduceOp::All) run_reduce<T, AllAnyOp<true>>(it);
-                    else run_reduce<T, AllAnyOp<false>>(it);
-                } else {
-                    EMBER_ASSERT(false, "all/any reached the kernel with a non-bool input");
-                }
-                return;
-        }
+        with_reduce_op<T>(op, [&](const auto& o) { run_reduce<T>(it, o); });
+    });
+}
+
+void reduce_contiguous_kernel(const Tensor& out, const Tensor& in, ReduceOp op) {
+    visit_dtype(in.dtype(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        DimGroup red;
+        red.shape = {in.numel()};
+        red.in_strides = {static_cast<int64_t>(sizeof(T))};
+        red.out_strides = {0};
+        with_reduce_op<T>(op, [&](const auto& o) {
+            reduce_all<T>(static_cast<char*>(out.data_ptr()),
+                          static_cast<const char*>(in.data_ptr()), red, in.numel(), o);
+        });
     });
 }
 
@@ -510,6 +534,7 @@ void reduce_arg_kernel(const Tensor& values, const Tensor& indices, const Tensor
 
 void register_cpu_reduce_kernels(Kernels& k) {
     k.reduce = reduce_kernel;
+    k.reduce_contiguous = reduce_contiguous_kernel;
     k.reduce_norm = reduce_norm_kernel;
     k.reduce_var = reduce_var_kernel;
     k.reduce_arg = reduce_arg_kernel;

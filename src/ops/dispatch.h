@@ -75,6 +75,9 @@ struct Kernels {
     void (*clamp)(TensorIterator&, bool has_min, bool has_max) = nullptr;
     // Reduction over an iterator built by TensorIterator::reduction.
     void (*reduce)(TensorIterator&, ReduceOp) = nullptr;
+    // out (one element) = the whole of in (contiguous, nonempty, out's dtype) reduced: the same
+    // value as reduce over an iterator, for small sums without the iterator's setup.
+    void (*reduce_contiguous)(const Tensor& out, const Tensor& in, ReduceOp) = nullptr;
     // Reductions with a parameter, over an iterator from TensorIterator::reduction (input
     // and output of the same floating dtype): the p-norm (p may be 0, inf or -inf), and the
     // variance divided by max(0, n - correction), square-rooted when take_sqrt (std).

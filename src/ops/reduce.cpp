@@ -51,8 +51,21 @@ Tensor reduce(const Tensor& in, std::bitset<64> mask, bool keepdim, DType dtype,
         case ReduceOp::Prod: case ReduceOp::All: identity = 1; break;
         case ReduceOp::Max: case ReduceOp::Min: break;
     }
+    const Kernels& k = kernels(in.device());
+    // The whole of a contiguous tensor of the result's dtype: the kernel's full reduction
+    // without an iterator (a small layer's bias gradient is such a sum, every step).
+    int64_t kept = 1;
+    for (int64_t d = 0; d < in.dim(); ++d)
+        if (!mask.test(static_cast<size_t>(d))) kept *= in.size(d);
+    if (k.reduce_contiguous != nullptr && kept == 1 && in.numel() > 0 && in.dtype() == dtype &&
+        in.is_contiguous()) {
+        Tensor result = empty(reduced_shape(in.sizes(), mask, keepdim),
+                              {.dtype = dtype, .device = in.device()});
+        k.reduce_contiguous(result, in, op);
+        return result;
+    }
     return reduce_with(in, mask, keepdim, dtype, name, identity,
-                       [&](TensorIterator& it) { kernels(in.device()).reduce(it, op); });
+                       [&](TensorIterator& it) { k.reduce(it, op); });
 }
 
 void check_nonempty_reduction(const Tensor& a, IntArrayRef dims, const char* name) {
