@@ -44,10 +44,10 @@ decltype(auto) visit_dtype(DType dtype, F&& f) {
 template <class T>
 using opmath_t = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float, T>;
 
-// Integer -, + and * wrap around in the operands' width, as PyTorch's do (elementwise
-// ops, integer sums, products and scans). They are computed
-// unsigned (at least int-wide, so that narrow types are not promoted back to signed int), since
-// signed overflow is undefined behaviour in C++; the conversion back keeps the low bits.
+// Integer -, + and * wrap around in the operands' width, as PyTorch's do (elementwise ops,
+// integer sums, products and scans). They are computed unsigned (at least int-wide, so that
+// narrow types are not promoted back to signed int), since signed overflow is undefined
+// behaviour in C++; the conversion back keeps the low bits.
 template <class M>
 using wrap_t = std::make_unsigned_t<std::common_type_t<M, int>>;
 template <class M>
@@ -64,7 +64,6 @@ inline M wrapping_mul(M a, M b) {
     else
         return static_cast<M>(a * b);
 }
-
 template <class M>
 inline M wrapping_neg(M a) {
     if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>)

@@ -272,6 +272,12 @@ typename Op::Acc reduce_range(const Op& op, const char* base, const DimGroup& re
     return acc;
 }
 
+// Writes the finished accumulator `a` of `op` as one T at p.
+template <class T, class Op>
+void store_result(char* p, const Op& op, const typename Op::Acc& a) {
+    *reinterpret_cast<T*>(p) = static_cast<T>(static_cast<opmath_t<T>>(op.project(a)));
+}
+
 // Full reduction of the R elements of `red` from `in` into out: fixed chunks, partials
 // combined in order.
 template <class T, class Op>
@@ -292,7 +298,7 @@ void reduce_all(char* out, const char* in, const DimGroup& red, int64_t R, const
     });
     Acc acc = op.init();
     for (const Partial& p : partial) acc = op.combine(acc, p.value);
-    *reinterpret_cast<T*>(out) = static_cast<T>(static_cast<opmath_t<T>>(op.project(acc)));
+    store_result<T>(out, op, acc);
 }
 
 template <class T, class Op>
@@ -309,9 +315,7 @@ void run_reduce(TensorIterator& it, const Op& op = Op{}) {
     char* out = it.data(0);
     const char* in = it.data(1);
     const int64_t K = kept.numel(), R = red.numel();
-    auto store = [&op](char* p, const Acc& a) {
-        *reinterpret_cast<T*>(p) = static_cast<T>(static_cast<opmath_t<T>>(op.project(a)));
-    };
+    auto store = [&op](char* p, const Acc& a) { store_result<T>(p, op, a); };
 
     if (K == 1) return reduce_all<T>(out, in, red, R, op);
     const bool outer = !kept.shape.empty() && kept.in_strides[0] == int64_t(sizeof(T)) &&
