@@ -1,6 +1,9 @@
 // Direct float32 2-D convolution kernels for AVX-512 CPUs: the forward product, the weight
-// gradient and (short rows) the input gradient, without unfolding the batch into columns (the im2col + matmul path in
-// src/ops/conv.cpp stays for other dtypes, groups, transposed convolutions and other CPUs).
+// gradient and (short rows) the input gradient, without unfolding the batch into columns (the
+// im2col + matmul path in src/ops/conv.cpp stays for other dtypes, groups, transposed
+// convolutions and other CPUs). 5x5 kernels of stride 1 over 12 or more channels take
+// Winograd's algorithm instead for the forward product and the weight gradient
+// (src/cpu/conv_winograd.cpp), with the same chunks of images and the same output layout.
 //
 // Both vectorize along output channels, in blocks of 32 (two 16-float vectors), and keep a
 // tile of accumulators in registers while they walk the contraction:
@@ -27,20 +30,24 @@
 #include "ember/core/tensor.h"
 #include "ops/dispatch.h"
 
+#if defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
+#include "cpu/conv_simd.h"
+#include "cpu/conv_winograd.h"
+#endif
+
 namespace ember::detail {
 
 #if defined(__AVX512F__) && (defined(__GNUC__) || defined(__clang__))
 
 namespace {
 
-using Vec = float __attribute__((vector_size(64)));  // 16 floats, one zmm register
-constexpr int64_t kLanes = 16;
-constexpr int64_t kBlock = 2 * kLanes;       // output channels per tile
+using conv_simd::broadcast;
+using conv_simd::kBlock;
+using conv_simd::kLanes;
+using conv_simd::Vec;
 constexpr int kMaxPixels = 14;               // forward tile width: 28 accumulators
 constexpr int kMaxTaps = 12;                 // weight-grad tile height: 24 accumulators
 constexpr int64_t kImagesPerChunk = 4;       // weight grad: images summed per partial
-
-Vec broadcast(float x) { return Vec{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
 
 // Hides where p points from the optimizer. Without it, the compiler notices that the inputs of
 // kernel column j + 1 are those of column j shifted by one pixel and keeps them in registers,
@@ -105,35 +112,7 @@ std::vector<Vec> pack_weight(const float* w, int64_t out_channels, int64_t taps)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-// Transposes 16x16 floats in registers: r[i][j] becomes r[j][i].
-void transpose16(__m512 r[16]) {
-    __m512 t[16];
-    for (int i = 0; i < 8; ++i) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-    auto lo = [](__m512 a, __m512 b) {
-        return _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b)));
-    };
-    auto hi = [](__m512 a, __m512 b) {
-        return _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b)));
-    };
-    for (int i = 0; i < 4; ++i) {
-        r[4 * i] = lo(t[4 * i], t[4 * i + 2]);
-        r[4 * i + 1] = hi(t[4 * i], t[4 * i + 2]);
-        r[4 * i + 2] = lo(t[4 * i + 1], t[4 * i + 3]);
-        r[4 * i + 3] = hi(t[4 * i + 1], t[4 * i + 3]);
-    }
-    for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 4; ++j) {
-            t[8 * i + j] = _mm512_shuffle_f32x4(r[8 * i + j], r[8 * i + 4 + j], 0x88);
-            t[8 * i + 4 + j] = _mm512_shuffle_f32x4(r[8 * i + j], r[8 * i + 4 + j], 0xdd);
-        }
-    for (int j = 0; j < 8; ++j) {
-        r[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
-        r[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xdd);
-    }
-}
+using conv_simd::transpose16;
 
 // Block b's pixels back to planes: src holds one (lo, hi) Vec pair per pixel ([L][32],
 // channels-last); store(c, p0, mask, v) writes the 16 pixels from p0 (those in mask) of
@@ -264,12 +243,25 @@ void conv2d_forward_images(const Tensor& input, const Tensor& weight, const Tens
     const int64_t batch = input.size(0), out_channels = weight.size(0);
     const int64_t taps = g.channels * g.kernel_h * g.kernel_w, L = g.out_h * g.out_w;
     const int64_t blocks = (out_channels + kBlock - 1) / kBlock;
+    const float* in = input.data_ptr<float>();
+    // 5x5 kernels of stride 1 over enough channels: Winograd (src/cpu/conv_winograd.cpp).
+    if (winograd::pays_off(g, out_channels)) {
+        const winograd::Forward transformed(weight.data_ptr<float>(),
+                                            bias.defined() ? bias.data_ptr<float>() : nullptr,
+                                            out_channels, g);
+        parallel_for_each(0, batch, [&](int64_t n) {
+            thread_local std::vector<Vec> scratch;
+            scratch.resize(static_cast<size_t>(blocks * L * 2));
+            transformed.image(in + n * g.channels * g.height * g.width, scratch.data());
+            for (int64_t b = 0; b < blocks; ++b) finish(n, b, scratch.data() + b * L * 2);
+        });
+        return;
+    }
     const std::vector<Vec> packed = pack_weight(weight.data_ptr<float>(), out_channels, taps);
     // The bias per block as (lo, hi), zeros past the last channel (or without a bias).
     std::vector<Vec> bias_packed(static_cast<size_t>(blocks * 2), Vec{});
     if (bias.defined())
         std::memcpy(bias_packed.data(), bias.data_ptr<float>(), sizeof(float) * out_channels);
-    const float* in = input.data_ptr<float>();
     // Each row is cut into equal tiles of at most kMaxPixels.
     const int64_t row_tiles = (g.out_w + kMaxPixels - 1) / kMaxPixels;
     // One image per task, handed out dynamically (images are independent, so the result does
@@ -512,6 +504,35 @@ void conv2d_weight_grad_kernel(const Tensor& grad_weight, const Tensor& grad_out
     const int64_t chunks = (batch + kImagesPerChunk - 1) / kImagesPerChunk;
     const float* in = input.data_ptr<float>();
     const float* go = grad_output.data_ptr<float>();
+    if (winograd::pays_off(g, out_channels)) {
+        // The same chunks of images, each summed in the transformed domain.
+        const winograd::WeightGrad wg(out_channels, g);
+        const int64_t size = wg.partial_size();
+        std::vector<Vec> partial(static_cast<size_t>(chunks * size), Vec{});
+        parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
+            std::vector<Vec> grad_t(static_cast<size_t>(blocks * L * 2));
+            for (int64_t chunk = begin; chunk < end; ++chunk) {
+                const int64_t n0 = chunk * kImagesPerChunk;
+                for (int64_t n = n0; n < std::min(batch, n0 + kImagesPerChunk); ++n) {
+                    for (int64_t b = 0; b < blocks; ++b)
+                        for (int64_t h = 0; h < 2; ++h)
+                            transpose_planes(grad_t.data() + b * L * 2 + h,
+                                             go + n * out_channels * L, b * kBlock + h * kLanes,
+                                             out_channels, L);
+                    wg.add_image(partial.data() + chunk * size,
+                                 in + n * g.channels * g.height * g.width, grad_t.data());
+                }
+            }
+        });
+        // The chunks in order into the first (each entry's sum in the same order, split among
+        // the threads by entries).
+        parallel_for(0, size, 4096, [&](int64_t begin, int64_t end) {
+            for (int64_t chunk = 1; chunk < chunks; ++chunk)
+                for (int64_t e = begin; e < end; ++e) partial[e] += partial[chunk * size + e];
+        });
+        wg.finish(grad_weight.data_ptr<float>(), partial.data());
+        return;
+    }
     // partial[chunk][block][tap][32], added in chunk order at the end.
     std::vector<float> partial(static_cast<size_t>(chunks * blocks * taps * kBlock));
     parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {

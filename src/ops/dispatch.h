@@ -142,8 +142,9 @@ struct Kernels {
     // from each position.
     void (*im2col)(const Tensor& cols, const Tensor& input, const ConvGeometry& g) = nullptr;
     void (*col2im)(const Tensor& out, const Tensor& cols, const ConvGeometry& g) = nullptr;
-    // Direct float32 convolutions with groups of 1 (src/cpu/conv_direct.cpp); nullptr where the
-    // CPU lacks AVX-512 (im2col and matmul then serve). conv2d_forward: out [N, Co, oH, oW]
+    // Direct float32 convolutions with groups of 1 (src/cpu/conv_direct.cpp; 5x5 ones of stride
+    // 1 by Winograd's algorithm where it pays); nullptr where the CPU lacks AVX-512 (im2col and
+    // matmul then serve). conv2d_forward: out [N, Co, oH, oW]
     // (contiguous, overwritten) = input [N, C, H, W] convolved with weight [Co, C, kH, kW]
     // (both contiguous), plus bias [Co] when defined. conv2d_weight_grad: grad_weight
     // [Co, C, kH, kW] (contiguous, overwritten) = the sum over the batch of grad_output
