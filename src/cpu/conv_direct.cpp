@@ -143,25 +143,20 @@ void untranspose_values(float* out, const Vec* src, int64_t b, int64_t channels,
     });
 }
 
-// Into int64 planes [channels][L] from int32 values carried in float lanes (the transpose
-// only moves bits).
-void untranspose_indices(int64_t* out, const Vec* src, int64_t b, int64_t channels, int64_t L) {
+// Into uint8 planes [channels][L] from small int32 values carried in float lanes (the
+// transpose only moves bits).
+void untranspose_codes(uint8_t* out, const Vec* src, int64_t b, int64_t channels, int64_t L) {
     untranspose_block(src, b, channels, L, [&](int64_t c, int64_t p0, __mmask16 mask, __m512 v) {
-        const __m512i i32 = _mm512_castps_si512(v);
-        int64_t* dst = out + c * L + p0;
-        _mm512_mask_storeu_epi64(dst, static_cast<__mmask8>(mask & 0xff),
-                                 _mm512_cvtepi32_epi64(_mm512_castsi512_si256(i32)));
-        _mm512_mask_storeu_epi64(dst + 8, static_cast<__mmask8>(mask >> 8),
-                                 _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(i32, 1)));
+        _mm_mask_storeu_epi8(out + c * L + p0, mask, _mm512_cvtepi32_epi8(_mm512_castps_si512(v)));
     });
 }
 
 // max_pool2d with 2x2 windows of stride 2 over a block's channels-last output ([L][32] as
-// (lo, hi) pairs, rows of `width` pixels): for each window the maximum and its flat position
-// in the plane (int32 bits in float lanes; the caller keeps planes under 2^31), in
-// max_pool2d's scan order with its "greater or NaN" rule, so both equal the pooling op's on
-// the stored output. pooled and index are [ph * pw][32] the same way; index may be null.
-void pool_block_2x2(Vec* pooled, Vec* index, const Vec* src, int64_t width, int64_t ph,
+// (lo, hi) pairs, rows of `width` pixels): for each window the maximum and its position in
+// the window (0 1 / 2 3, int32 bits in float lanes), in max_pool2d's scan order with its
+// "greater or NaN" rule, so both equal the pooling op's on the stored output. pooled and code
+// are [ph * pw][32] the same way; code may be null.
+void pool_block_2x2(Vec* pooled, Vec* code, const Vec* src, int64_t width, int64_t ph,
                     int64_t pw) {
     const int64_t offsets[4] = {0, 1, width, width + 1};  // scan order: 0 1 / 2 3
     for (int64_t py = 0; py < ph; ++py)
@@ -169,18 +164,17 @@ void pool_block_2x2(Vec* pooled, Vec* index, const Vec* src, int64_t width, int6
             const int64_t first = 2 * py * width + 2 * px;
             for (int64_t h = 0; h < 2; ++h) {
                 __m512 best = __m512(src[first * 2 + h]);
-                __m512i at = _mm512_set1_epi32(static_cast<int>(first));
+                __m512i at = _mm512_setzero_si512();
                 for (int k = 1; k < 4; ++k) {
-                    const int64_t pixel = first + offsets[k];
-                    const __m512 v = __m512(src[pixel * 2 + h]);
+                    const __m512 v = __m512(src[(first + offsets[k]) * 2 + h]);
                     const __mmask16 m = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) |
                                         _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
                     best = _mm512_mask_mov_ps(best, m, v);
-                    at = _mm512_mask_mov_epi32(at, m, _mm512_set1_epi32(static_cast<int>(pixel)));
+                    at = _mm512_mask_mov_epi32(at, m, _mm512_set1_epi32(k));
                 }
                 const int64_t o = (py * pw + px) * 2 + h;
                 pooled[o] = Vec(best);
-                if (index) index[o] = Vec(_mm512_castsi512_ps(at));
+                if (code) code[o] = Vec(_mm512_castsi512_ps(at));
             }
         }
 }
@@ -301,21 +295,20 @@ void conv2d_forward_kernel(const Tensor& out, const Tensor& input, const Tensor&
 
 // The convolution followed by 2x2 max pooling of stride 2: each block is pooled while its
 // output is still in the scratch, so the full-size output is never stored nor read again.
-void conv2d_max_pool2d_forward_kernel(const Tensor& out, const Tensor& indices,
+void conv2d_max_pool2d_forward_kernel(const Tensor& out, const Tensor& codes,
                                       const Tensor& input, const Tensor& weight,
                                       const Tensor& bias, const ConvGeometry& g) {
     const int64_t out_channels = weight.size(0);
     const int64_t ph = g.out_h / 2, pw = g.out_w / 2, PL = ph * pw;
     float* o = out.data_ptr<float>();
-    int64_t* idx = indices.defined() ? indices.data_ptr<int64_t>() : nullptr;
+    uint8_t* at = codes.defined() ? codes.data_ptr<uint8_t>() : nullptr;
     conv2d_forward_images(input, weight, bias, g, [&](int64_t n, int64_t b, const Vec* scratch) {
-        thread_local std::vector<Vec> pooled, index;
+        thread_local std::vector<Vec> pooled, code;
         pooled.resize(static_cast<size_t>(PL * 2));
-        index.resize(idx ? static_cast<size_t>(PL * 2) : 0);
-        pool_block_2x2(pooled.data(), idx ? index.data() : nullptr, scratch, g.out_w, ph, pw);
+        code.resize(at ? static_cast<size_t>(PL * 2) : 0);
+        pool_block_2x2(pooled.data(), at ? code.data() : nullptr, scratch, g.out_w, ph, pw);
         untranspose_values(o + n * out_channels * PL, pooled.data(), b, out_channels, PL);
-        if (idx)
-            untranspose_indices(idx + n * out_channels * PL, index.data(), b, out_channels, PL);
+        if (at) untranspose_codes(at + n * out_channels * PL, code.data(), b, out_channels, PL);
     });
 }
 

@@ -249,9 +249,29 @@ void max_pool2d_backward_kernel(const Tensor& grad_input, const Tensor& grad_out
 // overlap, so each position of grad_input gets its window's gradient when it holds the
 // argmax and zero otherwise (as do the rows and columns past the last window), written once
 // in order: no zero fill and no scattered writes. Same values as the scatter.
-template <class T>
-void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t H, int64_t W,
-                                 int64_t OH, int64_t OW) {
+// Where: a window's argmax as the flat position in the input plane (max_pool2d's int64
+// indices) or as its position in the window (uint8 codes 0 1 / 2 3 of the fused
+// convolution and pooling); at(y, px) says, for input row y, which of the window's two
+// columns (0 or 1) holds window px's maximum, or -1.
+struct FlatIndex {
+    const int64_t* idx;
+    int64_t W;
+    int at(int64_t y, int64_t px) const {
+        const int64_t d = idx[px] - (y * W + 2 * px);
+        return d == 0 || d == 1 ? static_cast<int>(d) : -1;
+    }
+};
+struct WindowCode {
+    const uint8_t* code;
+    int at(int64_t y, int64_t px) const {
+        const int d = code[px] - 2 * static_cast<int>(y % 2);
+        return d == 0 || d == 1 ? d : -1;
+    }
+};
+
+template <class T, class Where>
+void max_pool_plane_2x2_backward(T* gi, const T* go, const Where& where_plane, int64_t H,
+                                 int64_t W, int64_t OH, int64_t OW) {
     for (int64_t y = 0; y < H; ++y) {
         T* row = gi + y * W;
         if (y / 2 >= OH) {
@@ -259,7 +279,11 @@ void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t
             continue;
         }
         const T* g = go + (y / 2) * OW;
-        const int64_t* at = idx + (y / 2) * OW;
+        Where where = where_plane;  // advanced to this row of windows
+        if constexpr (std::is_same_v<Where, FlatIndex>)
+            where.idx += (y / 2) * OW;
+        else
+            where.code += (y / 2) * OW;
         int64_t px = 0;
 #if defined(__AVX512F__)
         if constexpr (std::is_same_v<T, float>) {
@@ -276,13 +300,21 @@ void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t
                 // The 2n positions of the row: the first 16 and the rest.
                 const int64_t n_lo = std::min<int64_t>(16, 2 * n), n_hi = 2 * n - n_lo;
                 const __m512 gv = _mm512_maskz_loadu_ps(in, g + px);
-                const __m256i lo = _mm512_cvtepi64_epi32(
-                    _mm512_maskz_loadu_epi64(static_cast<__mmask8>(in & 0xff), at + px));
-                const __m256i hi = _mm512_cvtepi64_epi32(
-                    _mm512_maskz_loadu_epi64(static_cast<__mmask8>(in >> 8), at + px + 8));
-                const __m512i a = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-                const __m512i left = _mm512_add_epi32(
-                    _mm512_set1_epi32(static_cast<int>(y * W + 2 * px)), lane2);
+                // a: what each window holds, left: its value when the left position of this
+                // row holds the argmax (left + 1: the right one).
+                __m512i a, left;
+                if constexpr (std::is_same_v<Where, FlatIndex>) {
+                    const __m256i lo = _mm512_cvtepi64_epi32(_mm512_maskz_loadu_epi64(
+                        static_cast<__mmask8>(in & 0xff), where.idx + px));
+                    const __m256i hi = _mm512_cvtepi64_epi32(_mm512_maskz_loadu_epi64(
+                        static_cast<__mmask8>(in >> 8), where.idx + px + 8));
+                    a = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+                    left = _mm512_add_epi32(
+                        _mm512_set1_epi32(static_cast<int>(y * W + 2 * px)), lane2);
+                } else {
+                    a = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(in, where.code + px));
+                    left = _mm512_set1_epi32(static_cast<int>(2 * (y % 2)));
+                }
                 const __m512 v0 = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(a, left), gv);
                 const __m512 v1 = _mm512_maskz_mov_ps(
                     _mm512_cmpeq_epi32_mask(a, _mm512_add_epi32(left, _mm512_set1_epi32(1))),
@@ -295,16 +327,18 @@ void max_pool_plane_2x2_backward(T* gi, const T* go, const int64_t* idx, int64_t
         }
 #endif
         for (; px < OW; ++px) {
-            const int64_t left = y * W + 2 * px;
-            row[2 * px] = at[px] == left ? g[px] : T(0);
-            row[2 * px + 1] = at[px] == left + 1 ? g[px] : T(0);
+            const int at = where.at(y, px);
+            row[2 * px] = at == 0 ? g[px] : T(0);
+            row[2 * px + 1] = at == 1 ? g[px] : T(0);
         }
         std::fill(row + 2 * OW, row + W, T(0));
     }
 }
 
-void max_pool2d_2x2_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
-                                    const Tensor& indices) {
+// Over the planes of grad_input; where_of(q) gives plane q's Where.
+template <class WhereOf>
+void max_pool2d_2x2_backward_planes(const Tensor& grad_input, const Tensor& grad_output,
+                                    WhereOf where_of) {
     const int64_t planes = grad_input.size(0) * grad_input.size(1);
     const int64_t H = grad_input.size(2), W = grad_input.size(3);
     const int64_t OH = grad_output.size(2), OW = grad_output.size(3);
@@ -313,14 +347,29 @@ void max_pool2d_2x2_backward_kernel(const Tensor& grad_input, const Tensor& grad
         if constexpr (is_float_v<T>) {
             T* gi = static_cast<T*>(grad_input.data_ptr());
             const T* go = static_cast<const T*>(grad_output.data_ptr());
-            const int64_t* idx = static_cast<const int64_t*>(indices.data_ptr());
             parallel_for(0, planes, plane_grain(H * W), [&](int64_t b, int64_t e) {
                 for (int64_t q = b; q < e; ++q)
-                    max_pool_plane_2x2_backward(gi + q * H * W, go + q * OH * OW,
-                                                idx + q * OH * OW, H, W, OH, OW);
+                    max_pool_plane_2x2_backward(gi + q * H * W, go + q * OH * OW, where_of(q), H,
+                                                W, OH, OW);
             });
         }
     });
+}
+
+void max_pool2d_2x2_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                                    const Tensor& indices) {
+    const int64_t* idx = static_cast<const int64_t*>(indices.data_ptr());
+    const int64_t W = grad_input.size(3), plane_out = grad_output.size(2) * grad_output.size(3);
+    max_pool2d_2x2_backward_planes(grad_input, grad_output,
+                                   [&](int64_t q) { return FlatIndex{idx + q * plane_out, W}; });
+}
+
+void max_pool2d_2x2_codes_backward_kernel(const Tensor& grad_input, const Tensor& grad_output,
+                                          const Tensor& codes) {
+    const uint8_t* code = static_cast<const uint8_t*>(codes.data_ptr());
+    const int64_t plane_out = grad_output.size(2) * grad_output.size(3);
+    max_pool2d_2x2_backward_planes(grad_input, grad_output,
+                                   [&](int64_t q) { return WindowCode{code + q * plane_out}; });
 }
 
 #pragma GCC diagnostic pop
@@ -492,6 +541,7 @@ void register_cpu_pool_kernels(Kernels& k) {
     k.max_pool2d = max_pool2d_kernel;
     k.max_pool2d_backward = max_pool2d_backward_kernel;
     k.max_pool2d_2x2_backward = max_pool2d_2x2_backward_kernel;
+    k.max_pool2d_2x2_codes_backward = max_pool2d_2x2_codes_backward_kernel;
     k.avg_pool2d = avg_pool2d_kernel;
     k.avg_pool2d_backward = avg_pool2d_backward_kernel;
     k.adaptive_avg_pool2d = adaptive_avg_pool2d_kernel;

@@ -442,22 +442,22 @@ Tensor detail::conv2d_max_pool2x2(const Tensor& input, const Tensor& weight, con
     const int64_t numel = prod(sizes);
     Tensor out = detail::empty_contiguous(sizes, numel, input.dtype(), input.device());
     const bool record = autograd::needs_grad(input, weight, bias);
-    Tensor indices;
-    if (record) indices = detail::empty_contiguous(sizes, numel, DType::Int64, input.device());
+    Tensor codes;  // each maximum's position in its window
+    if (record) codes = detail::empty_contiguous(sizes, numel, DType::UInt8, input.device());
     {
         NoGradGuard no_grad;
-        fused_kernel(out, indices, input.contiguous(), weight.contiguous(),
+        fused_kernel(out, codes, input.contiguous(), weight.contiguous(),
                      bias.defined() ? bias.contiguous() : bias, g);
     }
     if (record) {
         autograd::record(
             "ConvolutionMaxPool2DBackward", {input, weight, bias}, {out},
-            {input, weight, indices},
+            {input, weight, codes},
             [b = backward_shapes(p, input, weight)](autograd::BackwardContext& ctx) {
                 // The pooling's backward gives the convolution's output gradient, whose sum
                 // (the bias gradient) is that of the pooled gradient, a quarter of the size.
-                const Tensor g_conv =
-                    detail::max_pool2d_2x2_backward(ctx.grad(), ctx.saved(2), b.p.out_sizes);
+                const Tensor g_conv = detail::max_pool2d_2x2_codes_backward(
+                    ctx.grad(), ctx.saved(2), b.p.out_sizes);
                 const bool needs[3] = {ctx.needs(0), ctx.needs(1), false};
                 TensorList grads =
                     convolution_backward(g_conv, ctx.saved(0), ctx.saved(1), needs, b);

@@ -21,5 +21,9 @@ Tensor conv2d_max_pool2x2(const Tensor& input, const Tensor& weight, const Tenso
 // own backward gathers) when grad needs a graph.
 Tensor max_pool2d_2x2_backward(const Tensor& grad, const Tensor& indices,
                                    IntArrayRef in_sizes);
+// The same with the argmax positions as codes within each window (uint8, 0 1 / 2 3 row-major:
+// what conv2d_max_pool2x2 saves, an eighth of int64 indices' bytes).
+Tensor max_pool2d_2x2_codes_backward(const Tensor& grad, const Tensor& codes,
+                                     IntArrayRef in_sizes);
 
 }  // namespace ember::detail

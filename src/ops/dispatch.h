@@ -158,10 +158,10 @@ struct Kernels {
     // contiguous); returns false, writing nothing, for geometries it does not cover.
     bool (*conv2d_input_grad)(const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& weight, const ConvGeometry& g) = nullptr;
-    // conv2d_forward followed by max pooling with 2x2 windows of stride 2: out and indices
-    // (int64, the flat position in the oH*oW plane; undefined when not needed) are
-    // [N, Co, oH / 2, oW / 2], contiguous; oH, oW >= 2 and oH * oW < 2^31.
-    void (*conv2d_max_pool2d_forward)(const Tensor& out, const Tensor& indices,
+    // conv2d_forward followed by max pooling with 2x2 windows of stride 2: out and codes
+    // (uint8, each maximum's position in its window, 0 1 / 2 3 row-major; undefined when not
+    // needed) are [N, Co, oH / 2, oW / 2], contiguous; oH, oW >= 2.
+    void (*conv2d_max_pool2d_forward)(const Tensor& out, const Tensor& codes,
                                       const Tensor& input, const Tensor& weight,
                                       const Tensor& bias, const ConvGeometry& g) = nullptr;
     // Pooling over (N, C, H, W) planes (src/cpu/pool_kernels.cpp), floating dtypes. Inputs
@@ -177,6 +177,10 @@ struct Kernels {
     // overlap), overwriting all of grad_input (which need not be zeroed); planes < 2^31.
     void (*max_pool2d_2x2_backward)(const Tensor& grad_input, const Tensor& grad_output,
                                     const Tensor& indices) = nullptr;
+    // The same with each window's argmax as its position in the window (uint8 codes 0 1 / 2 3,
+    // row-major; conv2d_max_pool2d_forward's), contiguous like grad_output.
+    void (*max_pool2d_2x2_codes_backward)(const Tensor& grad_input, const Tensor& grad_output,
+                                          const Tensor& codes) = nullptr;
     void (*avg_pool2d)(const Tensor& out, const Tensor& in, const Pool2dParams& p) = nullptr;
     void (*avg_pool2d_backward)(const Tensor& grad_input, const Tensor& grad_output,
                                 const Pool2dParams& p) = nullptr;

@@ -341,4 +341,30 @@ Tensor detail::max_pool2d_2x2_backward(const Tensor& grad, const Tensor& indices
     return max_pool2d_backward_run(grad, indices, in_sizes, true);
 }
 
+Tensor detail::max_pool2d_2x2_codes_backward(const Tensor& grad, const Tensor& codes,
+                                                IntArrayRef in_sizes) {
+    const detail::Kernels& k = detail::kernels(grad.device());
+    if (!autograd::needs_grad(grad) && k.max_pool2d_2x2_codes_backward != nullptr) {
+        Tensor gi = new_output(in_sizes, grad.dtype(), grad.device());
+        NoGradGuard no_grad;
+        k.max_pool2d_2x2_codes_backward(as_4d(gi), as_4d(grad.contiguous()),
+                                        as_4d(codes.contiguous()));
+        return gi;
+    }
+    // A backward that records its own backward gathers at flat indices: those the codes stand
+    // for, (2 py + code / 2) * W + 2 px + code % 2.
+    const Tensor c = codes.contiguous().to(kCPU);
+    const int64_t W = in_sizes[in_sizes.size() - 1];
+    const int64_t PH = c.size(-2), PW = c.size(-1);
+    const int64_t planes = PH * PW == 0 ? 0 : c.numel() / (PH * PW);
+    Tensor flat = empty(c.sizes(), {.dtype = DType::Int64});
+    const uint8_t* code = c.data_ptr<uint8_t>();
+    int64_t* at = flat.data_ptr<int64_t>();
+    for (int64_t q = 0, e = 0; q < planes; ++q)
+        for (int64_t py = 0; py < PH; ++py)
+            for (int64_t px = 0; px < PW; ++px, ++e)
+                at[e] = (2 * py + code[e] / 2) * W + 2 * px + code[e] % 2;
+    return max_pool2d_backward_run(grad, flat.to(grad.device()), in_sizes, true);
+}
+
 }  // namespace ember
