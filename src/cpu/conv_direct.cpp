@@ -489,6 +489,15 @@ constexpr auto weight_grad_tiles(std::integer_sequence<int, Q...>) {
 }
 constexpr auto kWeightGradTiles = weight_grad_tiles(std::make_integer_sequence<int, kMaxTaps>());
 
+// The weight gradient's partial sums, `chunks` runs of `size` floats, added in chunk order
+// into the first run: every entry sums in the same order (the threads split the entries).
+void add_chunks_in_order(float* partial, int64_t chunks, int64_t size) {
+    parallel_for(0, size, kGrainSize, [&](int64_t begin, int64_t end) {
+        for (int64_t chunk = 1; chunk < chunks; ++chunk)
+            for (int64_t e = begin; e < end; ++e) partial[e] += partial[chunk * size + e];
+    });
+}
+
 void conv2d_weight_grad_kernel(const Tensor& grad_weight, const Tensor& grad_output,
                                const Tensor& input, const ConvGeometry& g) {
     const int64_t batch = input.size(0), out_channels = grad_weight.size(0);
@@ -517,12 +526,7 @@ void conv2d_weight_grad_kernel(const Tensor& grad_weight, const Tensor& grad_out
                 }
             }
         });
-        // The chunks in order into the first (each entry's sum in the same order, split among
-        // the threads by entries).
-        parallel_for(0, size, 4096, [&](int64_t begin, int64_t end) {
-            for (int64_t chunk = 1; chunk < chunks; ++chunk)
-                for (int64_t e = begin; e < end; ++e) partial[e] += partial[chunk * size + e];
-        });
+        add_chunks_in_order(reinterpret_cast<float*>(partial.data()), chunks, size * kLanes);
         wg.finish(grad_weight.data_ptr<float>(), partial.data());
         return;
     }
@@ -561,13 +565,9 @@ void conv2d_weight_grad_kernel(const Tensor& grad_weight, const Tensor& grad_out
             }
         }
     });
-    // The chunks in order into the first one, then [block][tap][32] -> [Co][taps].
-    const int64_t per_chunk = blocks * taps * kBlock;
-    float* total = partial.data();
-    for (int64_t chunk = 1; chunk < chunks; ++chunk) {
-        const float* part = partial.data() + chunk * per_chunk;
-        for (int64_t e = 0; e < per_chunk; ++e) total[e] += part[e];
-    }
+    // The chunks' sum, then [block][tap][32] -> [Co][taps].
+    add_chunks_in_order(partial.data(), chunks, blocks * taps * kBlock);
+    const float* total = partial.data();
     float* gw = grad_weight.data_ptr<float>();
     for (int64_t co = 0; co < out_channels; ++co)
         for (int64_t k = 0; k < taps; ++k)

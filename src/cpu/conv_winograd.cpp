@@ -225,16 +225,20 @@ void transform_tiles(Vec* patches, std::vector<Vec>& columns, const Vec* padded,
         }
 }
 
-// The scratch buffers of one thread.
+// The scratch buffers of one thread, shared by the forward product and the weight gradient.
 struct Buffers {
     std::vector<Vec> padded, columns, patches, products;
 };
+Buffers& thread_buffers() {
+    thread_local Buffers buffers;
+    return buffers;
+}
 
 // The image padded channels-last, then for each chunk of up to kChunk tiles its transformed
 // patches (buf.patches[point][group][tile]) and body(buf, first tile, tiles in the chunk).
 template <class Body>
 void for_each_chunk(const float* input, const Tiling& s, Body body) {
-    thread_local Buffers buf;
+    Buffers& buf = thread_buffers();
     pad_channels_last(buf.padded, input, s);
     buf.patches.resize(static_cast<size_t>(kPoints * s.groups * kChunk));
     buf.products.resize(static_cast<size_t>(kPoints * kChunk * 2));

@@ -352,8 +352,8 @@ Tensor detail::max_pool2d_2x2_codes_backward(const Tensor& grad, const Tensor& c
         return gi;
     }
     // A backward that records its own backward gathers at flat indices: those the codes stand
-    // for, (2 py + code / 2) * W + 2 px + code % 2.
-    const Tensor c = codes.contiguous().to(kCPU);
+    // for, (2 py + code / 2) * W + 2 px + code % 2 (codes come from the CPU's fused kernel).
+    const Tensor c = codes.contiguous();
     const int64_t W = in_sizes[in_sizes.size() - 1];
     const int64_t PH = c.size(-2), PW = c.size(-1);
     const int64_t planes = PH * PW == 0 ? 0 : c.numel() / (PH * PW);
@@ -364,7 +364,7 @@ Tensor detail::max_pool2d_2x2_codes_backward(const Tensor& grad, const Tensor& c
         for (int64_t py = 0; py < PH; ++py)
             for (int64_t px = 0; px < PW; ++px, ++e)
                 at[e] = (2 * py + code[e] / 2) * W + 2 * px + code[e] % 2;
-    return max_pool2d_backward_run(grad, flat.to(grad.device()), in_sizes, true);
+    return max_pool2d_backward_run(grad, flat, in_sizes, true);
 }
 
 }  // namespace ember
